@@ -1,0 +1,105 @@
+import { Pid, Ref } from './pid.ts';
+import { invalidInput } from './errors.ts';
+
+/** An error as it is recorded or crosses a thread: plain data, never an Error instance. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  readonly cause?: SerializedError;
+}
+
+/**
+ * Why a process exited. Any plain data term, as in Erlang; the runtime itself uses
+ * `'normal'`, `'kill'`, `'killed'`, `'shutdown'`, `'noproc'` and `{ error: SerializedError }`
+ * (a thrown error). Compare reasons with {@link reasonEquals}.
+ */
+export type ExitReason =
+  | 'normal'
+  | 'kill'
+  | 'killed'
+  | 'shutdown'
+  | 'noproc'
+  | { readonly error: SerializedError }
+  | { readonly shutdown: unknown }
+  | string
+  | number
+  | boolean
+  | null
+  | bigint
+  | Pid
+  | Ref
+  | readonly unknown[]
+  | { readonly [key: string]: unknown };
+
+export function serializeError(err: unknown, depth = 0): SerializedError {
+  if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err && 'name' in err)) {
+    const e = err as Error & { code?: unknown; cause?: unknown };
+    const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
+      name: String(e.name),
+      message: String(e.message),
+    };
+    if (typeof e.stack === 'string') out.stack = e.stack;
+    if (typeof e.code === 'string') out.code = e.code;
+    if (e.cause !== undefined && depth < 8) out.cause = serializeError(e.cause, depth + 1);
+    return out;
+  }
+  return { name: 'NonError', message: typeof err === 'string' ? err : safeString(err) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'symbol' ? value.toString() : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function errorReason(err: unknown): ExitReason {
+  return { error: serializeError(err) };
+}
+
+/** True when `reason` is an abnormal exit (anything but `'normal'`), as OTP's crash reports count it. */
+export function isAbnormal(reason: ExitReason): boolean {
+  return reason !== 'normal';
+}
+
+/** Value equality for exit reasons and other plain terms (pids and refs by value). */
+export function reasonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Pid || a instanceof Ref) return a.equals(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => reasonEquals(x, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const rb = b as Record<string, unknown>;
+  const ra = a as Record<string, unknown>;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && reasonEquals(ra[k], rb[k]));
+}
+
+/** Checks that `reason` is plain data that can cross threads; throws `invalid_input` naming `argument`. */
+export function validateReason(argument: string, reason: unknown): ExitReason {
+  const bad = reason === undefined ? { found: undefined } : findUnsendable(reason, 0);
+  if (bad) {
+    throw invalidInput(argument, 'plain data (string, number, boolean, null, array, plain object, Pid or Ref)', bad.found);
+  }
+  return reason as ExitReason;
+}
+
+/** Functions and symbols cannot cross a thread or be recorded; nested `undefined` is tolerated. */
+function findUnsendable(value: unknown, depth: number): { found: unknown } | undefined {
+  if (typeof value === 'function' || typeof value === 'symbol') return { found: value };
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  if (value instanceof Pid || value instanceof Ref || value instanceof Date) return undefined;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const bad = findUnsendable(v, depth + 1);
+    if (bad) return bad;
+  }
+  return undefined;
+}

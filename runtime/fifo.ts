@@ -1,0 +1,45 @@
+/**
+ * A growable ring buffer: O(1) push and shift with no per-item allocation (never
+ * `Array.shift`). Used for run queues and signal queues.
+ */
+export class Fifo<T> {
+  private buf: (T | undefined)[];
+  private head = 0;
+  private count = 0;
+
+  constructor(capacity = 16) {
+    this.buf = new Array<T | undefined>(capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(item: T): void {
+    if (this.count === this.buf.length) this.grow();
+    this.buf[(this.head + this.count) % this.buf.length] = item;
+    this.count++;
+  }
+
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.buf[this.head];
+    this.buf[this.head] = undefined;
+    this.head = (this.head + 1) % this.buf.length;
+    this.count--;
+    return item;
+  }
+
+  clear(): void {
+    this.buf = new Array<T | undefined>(16);
+    this.head = 0;
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const next = new Array<T | undefined>(this.buf.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = this.buf[(this.head + i) % this.buf.length];
+    this.buf = next;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,360 @@
+import type { Pid, Ref } from './pid.ts';
+import type { ExitReason } from './exit-reason.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { Runtime } from './runtime.ts';
+import { invalidInput } from './errors.ts';
+import { validateReason } from './exit-reason.ts';
+import { isDown } from './messages.ts';
+import { validateBody, validateDestination, validateTimeout, validatePattern } from './validate.ts';
+
+/** What a receive that timed out resolves to. */
+export const TIMEOUT: unique symbol = Symbol('kairos.timeout');
+export type Timeout = typeof TIMEOUT;
+
+/** Marks "no message matched" inside the mailbox scan (never visible to users). */
+export const NO_MATCH: unique symbol = Symbol('kairos.no_match');
+
+/**
+ * A pending receive: `await` it in an async process, `yield*` it in a generator process.
+ * Both forms wait on the same mailbox with the same rules.
+ */
+export interface Receive<T> extends PromiseLike<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown>;
+}
+
+/** `timeout` in ms: `Infinity` (the default) waits forever, `0` polls. */
+export interface ReceiveOptions {
+  readonly timeout?: number;
+}
+
+export interface DemonitorOptions {
+  /** Also remove a DOWN message for this monitor already in the mailbox (Erlang's `flush`). */
+  readonly flush?: boolean;
+  /** Accepted for Erlang familiarity: `demonitor` always returns whether the monitor was active. */
+  readonly info?: boolean;
+}
+
+/** A process body: an async function, or a generator function for the fast, dense form. */
+export type Body<A extends unknown[] = any[]> =
+  | ((self: Self, ...args: A) => Promise<unknown>)
+  | ((self: Self, ...args: A) => Generator<unknown, unknown, unknown>)
+  | ((self: Self, ...args: A) => unknown);
+
+export const FLAG_TRAP_EXIT = 1;
+export const FLAG_GENERATOR = 2;
+export const FLAG_QUEUED = 4;
+export const FLAG_DEAD = 8;
+export const FLAG_TIMED_OUT = 16;
+export const FLAG_AWAIT_FAILED = 32;
+export const FLAG_AWAIT_SETTLED = 64;
+export const FLAG_TIMER_ARMED = 128;
+
+export const ST_NEW = 0;
+export const ST_RUNNABLE = 1;
+export const ST_RUNNING = 2;
+export const ST_WAITING = 3;
+export const ST_AWAITING = 4;
+export const ST_DEAD = 5;
+
+export interface MonitorEntry {
+  readonly ref: Ref;
+  /** The watched process (held) or the watcher (monitoredBy). */
+  readonly pid: Pid;
+  /** Set when the monitor was made by registered name: DOWN then names it. */
+  readonly name: string | undefined;
+}
+
+/**
+ * The handle a process body receives as `self`: its pid and every operation a process may
+ * perform (Erlang's BIFs that act on the calling process). Only the process itself should call
+ * these; `receive` from any other code is an error.
+ */
+export interface Self {
+  readonly pid: Pid;
+  readonly runtime: Runtime;
+  receive(): Receive<unknown>;
+  receive<T>(pattern: (msg: unknown) => msg is T): Receive<T>;
+  receive(pattern: (msg: unknown) => boolean): Receive<unknown>;
+  receive<R>(pattern: (msg: unknown) => R | undefined | false): Receive<R>;
+  receive(pattern: null | undefined, options: ReceiveOptions): Receive<unknown>;
+  receive<T>(pattern: (msg: unknown) => msg is T, options: ReceiveOptions): Receive<T | Timeout>;
+  receive(pattern: (msg: unknown) => boolean, options: ReceiveOptions): Receive<unknown>;
+  receive<R>(pattern: (msg: unknown) => R | undefined | false, options: ReceiveOptions): Receive<R | Timeout>;
+  /** Waits for a promise (`yield* self.await(p)` in a generator; in an async body `await p` is the same). */
+  await<T>(promise: PromiseLike<T> | T): Receive<T>;
+  /** Waits `ms` milliseconds; messages stay in the mailbox. */
+  sleep(ms: number): Receive<unknown>;
+  send(to: Pid | string, msg: unknown): void;
+  spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
+  spawnLink<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
+  spawnMonitor<A extends unknown[]>(body: Body<A>, ...args: A): { pid: Pid; ref: Ref };
+  link(pid: Pid): void;
+  unlink(pid: Pid): void;
+  monitor(target: Pid | string): Ref;
+  demonitor(ref: Ref, options?: DemonitorOptions): boolean;
+  exit(reason: ExitReason): never;
+  exit(pid: Pid, reason: ExitReason): void;
+  trapExit(flag: boolean): boolean;
+  processFlag(flag: 'trapExit', value: boolean): boolean;
+  register(name: string): void;
+  unregister(name: string): void;
+  whereis(name: string): Pid | undefined;
+  isAlive(pid: Pid): boolean;
+  makeRef(): Ref;
+}
+
+/** Thrown through a process body to end it: by `self.exit(reason)` (catchable, as exit/1 is) or after a kill. */
+export class ProcessExit {
+  readonly reason: ExitReason;
+  constructor(reason: ExitReason) {
+    this.reason = reason;
+  }
+}
+
+/**
+ * One process: its state, mailbox, links and monitors, and the {@link Self} API.
+ * Fields are packed and lazily allocated so an idle process stays small.
+ */
+export class Proc implements Self {
+  readonly pid: Pid;
+  readonly sched: Scheduler;
+  state = ST_NEW;
+  flags: number;
+  body: Body | null;
+  args: unknown[] | null;
+  gen: Generator<unknown, unknown, unknown> | null = null;
+  mbox: unknown[] | null = null;
+  mhead = 0;
+  mtail = 0;
+  /** Where the current receive's scan resumes: earlier messages were already rejected by its pattern. */
+  scan = 0;
+  pattern: ((msg: unknown) => unknown) | null = null;
+  deadline = Infinity;
+  timerToken = 0;
+  reductions = 0;
+  resolve: ((value: unknown) => void) | null = null;
+  reject: ((err: unknown) => void) | null = null;
+  awaited: unknown = undefined;
+  links: Map<number, Pid> | null = null;
+  monitors: Map<number, MonitorEntry> | null = null;
+  monitoredBy: Map<number, MonitorEntry> | null = null;
+  name: string | undefined = undefined;
+
+  constructor(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean) {
+    this.sched = sched;
+    this.pid = pid;
+    this.body = body;
+    this.args = args;
+    this.flags = generator ? FLAG_GENERATOR : 0;
+  }
+
+  get runtime(): Runtime {
+    return this.sched.runtime;
+  }
+
+  get alive(): boolean {
+    return (this.flags & FLAG_DEAD) === 0;
+  }
+
+  get trapping(): boolean {
+    return (this.flags & FLAG_TRAP_EXIT) !== 0;
+  }
+
+  get mailboxLength(): number {
+    return this.mtail - this.mhead;
+  }
+
+  // ---- mailbox -------------------------------------------------------------------------
+
+  push(msg: unknown): void {
+    let box = this.mbox;
+    if (box === null) box = this.mbox = [];
+    if (this.mtail === box.length) box.push(msg);
+    else box[this.mtail] = msg;
+    this.mtail++;
+  }
+
+  /** Takes the first message the pending pattern accepts (from `scan` on), or returns NO_MATCH. */
+  take(): unknown {
+    const box = this.mbox;
+    if (box === null) return NO_MATCH;
+    const pattern = this.pattern;
+    let i = this.scan > this.mhead ? this.scan : this.mhead;
+    const end = this.mtail;
+    if (pattern === null) {
+      if (i === end) return NO_MATCH;
+      const msg = box[i];
+      this.removeAt(i);
+      return msg;
+    }
+    for (; i < end; i++) {
+      const msg = box[i];
+      const r = pattern(msg);
+      if (r === false || r === undefined) continue;
+      this.removeAt(i);
+      return r === true ? msg : r;
+    }
+    this.scan = end;
+    return NO_MATCH;
+  }
+
+  removeAt(i: number): void {
+    const box = this.mbox!;
+    if (i === this.mhead) {
+      box[i] = undefined;
+      this.mhead++;
+      if (this.mhead === this.mtail) {
+        this.mhead = 0;
+        this.mtail = 0;
+      } else if (this.mhead > 1024 && this.mhead * 2 > box.length) {
+        this.compact();
+      }
+      return;
+    }
+    box.copyWithin(i, i + 1, this.mtail);
+    this.mtail--;
+    box[this.mtail] = undefined;
+  }
+
+  private compact(): void {
+    const box = this.mbox!;
+    const n = this.mtail - this.mhead;
+    box.copyWithin(0, this.mhead, this.mtail);
+    box.length = n;
+    this.scan = Math.max(0, this.scan - this.mhead);
+    this.mhead = 0;
+    this.mtail = n;
+  }
+
+  /** Removes every message `match` accepts (demonitor flush). */
+  removeAll(match: (msg: unknown) => boolean): void {
+    const box = this.mbox;
+    if (box === null) return;
+    for (let i = this.mtail - 1; i >= this.mhead; i--) if (match(box[i])) this.removeAt(i);
+  }
+
+  messages(): unknown[] {
+    return this.mbox === null ? [] : this.mbox.slice(this.mhead, this.mtail);
+  }
+
+  // ---- Self ----------------------------------------------------------------------------
+
+  receive(pattern?: ((msg: unknown) => unknown) | null, options?: ReceiveOptions): Receive<any> {
+    validatePattern(pattern);
+    const timeout = options === undefined ? Infinity : validateTimeout(options);
+    return this.sched.beginReceive(this, pattern ?? null, timeout);
+  }
+
+  await<T>(promise: PromiseLike<T> | T): Receive<T> {
+    return this.sched.beginAwait(this, promise) as Receive<T>;
+  }
+
+  sleep(ms: number): Receive<unknown> {
+    const timeout = validateTimeout({ timeout: ms }, 'ms');
+    return this.sched.beginReceive(this, rejectAll, timeout);
+  }
+
+  send(to: Pid | string, msg: unknown): void {
+    this.checkAlive();
+    this.sched.send(this, validateDestination(to), msg);
+  }
+
+  spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid {
+    this.checkAlive();
+    return this.sched.spawn(validateBody(body) as Body, args, null).pid;
+  }
+
+  spawnLink<A extends unknown[]>(body: Body<A>, ...args: A): Pid {
+    this.checkAlive();
+    return this.sched.spawn(validateBody(body) as Body, args, this).pid;
+  }
+
+  spawnMonitor<A extends unknown[]>(body: Body<A>, ...args: A): { pid: Pid; ref: Ref } {
+    this.checkAlive();
+    const child = this.sched.spawn(validateBody(body) as Body, args, null);
+    return { pid: child.pid, ref: this.sched.monitor(this, child.pid) };
+  }
+
+  link(pid: Pid): void {
+    this.checkAlive();
+    this.sched.link(this, validateDestination(pid, 'pid', false) as Pid);
+  }
+
+  unlink(pid: Pid): void {
+    this.checkAlive();
+    this.sched.unlink(this, validateDestination(pid, 'pid', false) as Pid);
+  }
+
+  monitor(target: Pid | string): Ref {
+    this.checkAlive();
+    return this.sched.monitor(this, validateDestination(target, 'target'));
+  }
+
+  demonitor(ref: Ref, options?: DemonitorOptions): boolean {
+    this.checkAlive();
+    const active = this.sched.demonitor(this, validateRef(ref));
+    if (options?.flush) this.removeAll((m) => isDown(m) && ref.equals(m.ref));
+    return active;
+  }
+
+  exit(reason: ExitReason): never;
+  exit(pid: Pid, reason: ExitReason): void;
+  exit(a: unknown, b?: unknown): void {
+    this.checkAlive();
+    if (arguments.length < 2) throw new ProcessExit(validateReason('reason', a));
+    const to = validateDestination(a, 'pid', false) as Pid;
+    this.sched.sendExit(this.pid, to, validateReason('reason', b), false);
+    this.checkAlive();
+  }
+
+  trapExit(flag: boolean): boolean {
+    return this.processFlag('trapExit', flag);
+  }
+
+  processFlag(flag: 'trapExit', value: boolean): boolean {
+    this.checkAlive();
+    if (flag !== 'trapExit') throw invalidInput('flag', "'trapExit'", flag);
+    if (typeof value !== 'boolean') throw invalidInput('value', 'a boolean', value);
+    const previous = this.trapping;
+    this.flags = value ? this.flags | FLAG_TRAP_EXIT : this.flags & ~FLAG_TRAP_EXIT;
+    return previous;
+  }
+
+  register(name: string): void {
+    this.checkAlive();
+    this.runtime.register(name, this.pid);
+  }
+
+  unregister(name: string): void {
+    this.runtime.unregister(name);
+  }
+
+  whereis(name: string): Pid | undefined {
+    return this.runtime.whereis(name);
+  }
+
+  isAlive(pid: Pid): boolean {
+    return this.runtime.isAlive(pid);
+  }
+
+  makeRef(): Ref {
+    return this.sched.makeRef();
+  }
+
+  /** A killed process's code must not act: any further call unwinds it. */
+  private checkAlive(): void {
+    if ((this.flags & FLAG_DEAD) !== 0) throw new ProcessExit('killed');
+  }
+}
+
+function rejectAll(): boolean {
+  return false;
+}
+
+function validateRef(ref: unknown): Ref {
+  if (typeof ref !== 'object' || ref === null || typeof (ref as Ref).equals !== 'function' || !String(ref).startsWith('#Ref<')) {
+    throw invalidInput('ref', 'a Ref returned by monitor()', ref);
+  }
+  return ref as Ref;
+}
+

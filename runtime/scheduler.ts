@@ -1,0 +1,633 @@
+import { Pid, Ref } from './pid.ts';
+import { Fifo } from './fifo.ts';
+import { TimerHeap } from './timer-heap.ts';
+import { KairosError, preview } from './errors.ts';
+import { errorReason, isAbnormal, type ExitReason } from './exit-reason.ts';
+import type { DownMessage, ExitMessage } from './messages.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { Runtime } from './runtime.ts';
+import { isGeneratorFunction } from './validate.ts';
+import {
+  Proc, ProcessExit, NO_MATCH, TIMEOUT,
+  FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT, FLAG_TIMER_ARMED,
+  ST_AWAITING, ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
+  type Body, type Receive,
+} from './process.ts';
+
+/** Tokens a generator process yields (through the receive/await iterators) to the scheduler. */
+const WAIT = Symbol('kairos.wait');
+const PREEMPT = Symbol('kairos.preempt');
+const AWAIT = Symbol('kairos.await');
+const WAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: WAIT });
+const PREEMPT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: PREEMPT });
+const AWAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: AWAIT });
+
+const SIG_EXIT = 0;
+const SIG_DOWN = 1;
+
+/** An exit or DOWN signal waiting in the scheduler's signal queue (processed iteratively, never by recursion). */
+class Signal {
+  constructor(
+    readonly kind: number,
+    readonly to: Pid,
+    readonly from: Pid | string,
+    readonly reason: ExitReason,
+    readonly link: boolean,
+    readonly ref: Ref | null,
+  ) {}
+}
+
+export interface SchedulerOptions {
+  /** Reductions (messages received, messages sent) a process may use before it is preempted at its next receive. */
+  readonly budget: number;
+  /** Milliseconds of running before the scheduler yields to the event loop. */
+  readonly sliceMs: number;
+}
+
+/**
+ * One scheduler: a process table, a run queue, a signal queue and one timer heap driven by a
+ * single host timer. Generator processes are resumed synchronously from the run queue; async
+ * processes are resumed by settling their pending receive promise.
+ */
+export class Scheduler {
+  readonly index: number;
+  readonly runtime: Runtime;
+  readonly clock: Clock;
+  current: Proc | null = null;
+  private readonly procs = new Map<number, Proc>();
+  private readonly runq = new Fifo<Proc>();
+  private readonly signals = new Fifo<Signal>();
+  private readonly timers = new TimerHeap<Proc>();
+  private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
+  private readonly budget: number;
+  private readonly sliceMs: number;
+  private nextSerial = 1;
+  private nextRef = 1;
+  private flushing = false;
+  private drainScheduled = false;
+  private sliceOpen = false;
+  private sliceStart = 0;
+  private hostTimer: TimerHandle | undefined = undefined;
+  private armedAt = Infinity;
+  private stopped = false;
+  private readonly receiveOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
+  private readonly awaitOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
+
+  constructor(runtime: Runtime, index: number, clock: Clock, options: SchedulerOptions) {
+    this.runtime = runtime;
+    this.index = index;
+    this.clock = clock;
+    this.budget = options.budget;
+    this.sliceMs = options.sliceMs;
+    this.receiveOp = this.makeReceiveOp();
+    this.awaitOp = this.makeAwaitOp();
+  }
+
+  get size(): number {
+    return this.procs.size;
+  }
+
+  lookup(pid: Pid): Proc | undefined {
+    return pid.scheduler === this.index ? this.procs.get(pid.serial) : undefined;
+  }
+
+  all(): IterableIterator<Proc> {
+    return this.procs.values();
+  }
+
+  makeRef(): Ref {
+    return new Ref(this.index, this.nextRef++);
+  }
+
+  // ---- spawning and running ----------------------------------------------------------------
+
+  spawn(body: Body, args: unknown[], linkTo: Proc | null): Proc {
+    if (this.stopped) throw new KairosError('shutting_down', 'spawn: the runtime has been shut down');
+    const pid = new Pid(this.index, this.nextSerial++);
+    const p = new Proc(this, pid, body, args, isGeneratorFunction(body));
+    this.procs.set(pid.serial, p);
+    if (linkTo !== null) {
+      (linkTo.links ??= new Map()).set(pid.key, pid);
+      p.links = new Map([[linkTo.pid.key, linkTo.pid]]);
+    }
+    this.runtime.events.emit('spawn', pid);
+    this.makeRunnable(p);
+    return p;
+  }
+
+  makeRunnable(p: Proc): void {
+    if ((p.flags & (FLAG_QUEUED | FLAG_DEAD)) !== 0) return;
+    p.flags |= FLAG_QUEUED;
+    if (p.state !== ST_NEW) p.state = ST_RUNNABLE;
+    this.runq.push(p);
+    this.scheduleDrain();
+  }
+
+  /**
+   * Drains run within one event-loop turn via microtasks (so async processes, whose
+   * continuations are microtasks, interleave cheaply) until a time slice is used; then the
+   * next drain waits for `setImmediate`, so timers and I/O stay live.
+   */
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.stopped) return;
+    this.drainScheduled = true;
+    const now = performance.now();
+    if (!this.sliceOpen) {
+      this.sliceOpen = true;
+      this.sliceStart = now;
+      setImmediate(this.closeSlice);
+      queueMicrotask(this.drain);
+    } else if (now - this.sliceStart < this.sliceMs) {
+      queueMicrotask(this.drain);
+    } else {
+      setImmediate(this.drain);
+    }
+  }
+
+  private readonly closeSlice = (): void => {
+    this.sliceOpen = false;
+  };
+
+  private readonly drain = (): void => {
+    this.drainScheduled = false;
+    const runq = this.runq;
+    const start = performance.now();
+    let n = 0;
+    while (runq.length > 0 && !this.stopped) {
+      const p = runq.shift()!;
+      p.flags &= ~FLAG_QUEUED;
+      if ((p.flags & FLAG_DEAD) !== 0) continue;
+      if ((p.flags & FLAG_GENERATOR) !== 0) this.runGenerator(p);
+      else this.runAsync(p);
+      if ((++n & 63) === 0 && performance.now() - start > this.sliceMs) break;
+    }
+    if (runq.length > 0) this.scheduleDrain();
+  };
+
+  private runGenerator(p: Proc): void {
+    this.current = p;
+    let res: IteratorResult<unknown, unknown>;
+    try {
+      if (p.gen === null) p.gen = this.startGenerator(p);
+      p.state = ST_RUNNING;
+      res = p.gen.next();
+    } catch (err) {
+      this.current = null;
+      this.finish(p, err, true);
+      return;
+    }
+    this.current = null;
+    if ((p.flags & FLAG_DEAD) !== 0) return;
+    if (res.done === true) return this.exitProc(p, 'normal');
+    const token = res.value;
+    if (token === WAIT) p.state = ST_WAITING;
+    else if (token === PREEMPT) this.makeRunnable(p);
+    else if (token === AWAIT) this.awaitPromise(p);
+    else {
+      const err = new KairosError(
+        'invalid_input',
+        `a generator process must wait with yield* (yield* self.receive(), yield* self.await(p)), but it yielded ${preview(token)}`,
+      );
+      this.exitProc(p, errorReason(err));
+    }
+  }
+
+  private startGenerator(p: Proc): Generator<unknown, unknown, unknown> {
+    const gen = (p.body as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
+    p.body = null;
+    p.args = null;
+    return gen;
+  }
+
+  private runAsync(p: Proc): void {
+    if (p.state === ST_NEW) return this.startAsync(p);
+    const resolve = p.resolve;
+    if (resolve === null) return;
+    let value: unknown;
+    try {
+      value = p.take();
+    } catch (err) {
+      const reject = p.reject!;
+      this.endReceive(p);
+      p.state = ST_RUNNING;
+      reject(err);
+      return;
+    }
+    if (value === NO_MATCH) {
+      if ((p.flags & FLAG_TIMED_OUT) === 0 && p.deadline > this.clock.now()) {
+        p.state = ST_WAITING;
+        this.armTimer(p);
+        return;
+      }
+      value = TIMEOUT;
+    } else {
+      p.reductions++;
+    }
+    this.endReceive(p);
+    p.state = ST_RUNNING;
+    resolve(value);
+  }
+
+  private startAsync(p: Proc): void {
+    const body = p.body!;
+    const args = p.args!;
+    p.body = null;
+    p.args = null;
+    p.state = ST_RUNNING;
+    this.current = p;
+    let result: unknown;
+    try {
+      result = (body as (...a: unknown[]) => unknown)(p, ...args);
+    } catch (err) {
+      this.current = null;
+      this.finish(p, err, true);
+      return;
+    }
+    this.current = null;
+    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(
+        () => this.finish(p, undefined, false),
+        (err: unknown) => this.finish(p, err, true),
+      );
+    } else {
+      this.finish(p, undefined, false);
+    }
+  }
+
+  /** A body returned or threw; a process that was already killed ignores how its code ended. */
+  private finish(p: Proc, err: unknown, threw: boolean): void {
+    if ((p.flags & FLAG_DEAD) !== 0) return;
+    if (!threw) return this.exitProc(p, 'normal');
+    this.exitProc(p, err instanceof ProcessExit ? err.reason : errorReason(err));
+  }
+
+  // ---- receive ----------------------------------------------------------------------------
+
+  beginReceive(p: Proc, pattern: ((msg: unknown) => unknown) | null, timeout: number): Receive<unknown> {
+    const generator = (p.flags & FLAG_GENERATOR) !== 0;
+    if (generator && this.current !== p) {
+      throw new KairosError('not_in_process', `receive: ${p.pid} can only receive from inside its own body`);
+    }
+    p.pattern = pattern;
+    p.scan = p.mhead;
+    p.flags &= ~FLAG_TIMED_OUT;
+    p.deadline = timeout === Infinity ? Infinity : this.clock.now() + timeout;
+    return generator ? this.receiveOp : this.receiveAsync(p);
+  }
+
+  private receiveAsync(p: Proc): Receive<unknown> {
+    if ((p.flags & FLAG_DEAD) !== 0) return new Promise<never>(() => {}) as unknown as Receive<unknown>;
+    if (p.reductions < this.budget) {
+      const value = p.take();
+      if (value !== NO_MATCH) {
+        p.reductions++;
+        this.endReceive(p);
+        return Promise.resolve(value) as unknown as Receive<unknown>;
+      }
+      if (p.deadline <= this.clock.now()) {
+        this.endReceive(p);
+        return Promise.resolve(TIMEOUT) as unknown as Receive<unknown>;
+      }
+      p.state = ST_WAITING;
+      this.armTimer(p);
+    } else {
+      p.reductions = 0;
+      this.makeRunnable(p);
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      p.resolve = resolve;
+      p.reject = reject;
+    }) as unknown as Receive<unknown>;
+  }
+
+  private endReceive(p: Proc): void {
+    if ((p.flags & FLAG_TIMER_ARMED) !== 0) {
+      p.timerToken++;
+      this.timers.markStale(isTimerLive);
+    }
+    p.flags &= ~(FLAG_TIMER_ARMED | FLAG_TIMED_OUT);
+    p.pattern = null;
+    p.deadline = Infinity;
+    p.resolve = null;
+    p.reject = null;
+  }
+
+  private makeReceiveOp(): Receive<unknown> & Iterator<unknown, unknown, unknown> {
+    const done = { done: true, value: undefined as unknown };
+    const op = {
+      next: (): IteratorResult<unknown, unknown> => {
+        const p = this.current!;
+        if (p.reductions >= this.budget) {
+          p.reductions = 0;
+          return PREEMPT_RESULT;
+        }
+        const value = p.take();
+        if (value !== NO_MATCH) {
+          p.reductions++;
+          this.endReceive(p);
+          done.value = value;
+          return done as IteratorResult<unknown, unknown>;
+        }
+        if ((p.flags & FLAG_TIMED_OUT) !== 0 || (p.deadline !== Infinity && p.deadline <= this.clock.now())) {
+          this.endReceive(p);
+          done.value = TIMEOUT;
+          return done as IteratorResult<unknown, unknown>;
+        }
+        this.armTimer(p);
+        return WAIT_RESULT;
+      },
+      [Symbol.iterator]() {
+        return op;
+      },
+      then(): never {
+        throw new KairosError('invalid_input', 'a generator process must use `yield* self.receive()`, not `await`');
+      },
+    };
+    return op as unknown as Receive<unknown> & Iterator<unknown, unknown, unknown>;
+  }
+
+  // ---- await (generator processes waiting on a promise) -------------------------------------
+
+  beginAwait(p: Proc, promise: unknown): Receive<unknown> {
+    if ((p.flags & FLAG_GENERATOR) === 0) return Promise.resolve(promise) as unknown as Receive<unknown>;
+    if (this.current !== p) throw new KairosError('not_in_process', `await: ${p.pid} can only await inside its own body`);
+    p.awaited = promise;
+    p.flags &= ~(FLAG_AWAIT_SETTLED | FLAG_AWAIT_FAILED);
+    return this.awaitOp;
+  }
+
+  private makeAwaitOp(): Receive<unknown> & Iterator<unknown, unknown, unknown> {
+    const done = { done: true, value: undefined as unknown };
+    const op = {
+      next: (): IteratorResult<unknown, unknown> => {
+        const p = this.current!;
+        const awaited = p.awaited;
+        if ((p.flags & FLAG_AWAIT_SETTLED) !== 0) {
+          const failed = (p.flags & FLAG_AWAIT_FAILED) !== 0;
+          p.flags &= ~(FLAG_AWAIT_SETTLED | FLAG_AWAIT_FAILED);
+          p.awaited = undefined;
+          if (failed) throw awaited;
+          done.value = awaited;
+          return done as IteratorResult<unknown, unknown>;
+        }
+        if (typeof awaited !== 'object' || awaited === null || typeof (awaited as PromiseLike<unknown>).then !== 'function') {
+          p.awaited = undefined;
+          done.value = awaited;
+          return done as IteratorResult<unknown, unknown>;
+        }
+        return AWAIT_RESULT;
+      },
+      throw: (err: unknown): never => {
+        throw err;
+      },
+      [Symbol.iterator]() {
+        return op;
+      },
+      then(): never {
+        throw new KairosError('invalid_input', 'a generator process must use `yield* self.await(p)`, not `await`');
+      },
+    };
+    return op as unknown as Receive<unknown> & Iterator<unknown, unknown, unknown>;
+  }
+
+  private awaitPromise(p: Proc): void {
+    p.state = ST_AWAITING;
+    const settle = (value: unknown, failed: boolean): void => {
+      if ((p.flags & FLAG_DEAD) !== 0) return;
+      p.awaited = value;
+      p.flags |= FLAG_AWAIT_SETTLED | (failed ? FLAG_AWAIT_FAILED : 0);
+      this.makeRunnable(p);
+    };
+    Promise.resolve(p.awaited).then(
+      (v) => settle(v, false),
+      (e: unknown) => settle(e, true),
+    );
+  }
+
+  // ---- timers ------------------------------------------------------------------------------
+
+  private armTimer(p: Proc): void {
+    if (p.deadline === Infinity || (p.flags & FLAG_TIMER_ARMED) !== 0) return;
+    p.flags |= FLAG_TIMER_ARMED;
+    this.timers.push(p.deadline, p, ++p.timerToken);
+    if (p.deadline < this.armedAt) this.armHost();
+  }
+
+  private armHost(): void {
+    if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
+    this.hostTimer = undefined;
+    const due = this.timers.peekDue();
+    this.armedAt = due;
+    if (due === Infinity || this.stopped) return;
+    this.hostTimer = this.clock.setTimer(this.onTimer, Math.max(0, due - this.clock.now()));
+  }
+
+  private readonly onTimer = (): void => {
+    this.hostTimer = undefined;
+    this.armedAt = Infinity;
+    const now = this.clock.now();
+    const timers = this.timers;
+    while (timers.size > 0 && timers.peekDue() <= now) {
+      const p = timers.peekItem();
+      const token = timers.peekToken();
+      timers.pop();
+      if (!isTimerLive(p, token)) continue;
+      p.flags = (p.flags & ~FLAG_TIMER_ARMED) | FLAG_TIMED_OUT;
+      if (p.state === ST_WAITING) this.makeRunnable(p);
+    }
+    this.armHost();
+  };
+
+  // ---- messages and signals -------------------------------------------------------------------
+
+  /** Delivers to a local process (dropped if it is dead, as in Erlang). */
+  deliver(to: Pid, msg: unknown): void {
+    const p = this.lookup(to);
+    if (p !== undefined) this.deliverTo(p, msg);
+  }
+
+  deliverTo(p: Proc, msg: unknown): void {
+    p.push(msg);
+    if (p.state === ST_WAITING) this.makeRunnable(p);
+  }
+
+  send(from: Proc | null, to: Pid | string, msg: unknown): void {
+    const pid = typeof to === 'string' ? this.runtime.resolveName(to, 'send') : to;
+    if (from !== null) from.reductions++;
+    this.deliver(pid, msg);
+  }
+
+  /** Sends an exit signal (exit/2 when `link` is false) and processes the consequences. */
+  sendExit(from: Pid, to: Pid, reason: ExitReason, link: boolean): void {
+    this.signals.push(new Signal(SIG_EXIT, to, from, reason, link, null));
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let s = this.signals.shift(); s !== undefined; s = this.signals.shift()) {
+        if (s.kind === SIG_EXIT) this.receiveExit(s);
+        else this.receiveDown(s);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Erlang's rules for a received exit signal (reference manual, "Receiving Exit Signals"). */
+  private receiveExit(s: Signal): void {
+    const p = this.lookup(s.to);
+    if (p === undefined) return;
+    const from = s.from as Pid;
+    if (s.link) {
+      if (p.links === null || !p.links.delete(from.key)) return;
+    } else if (s.reason === 'kill') {
+      return this.exitProc(p, 'killed');
+    }
+    if (p.trapping) {
+      const msg: ExitMessage = { type: 'EXIT', from, reason: s.reason };
+      return this.deliverTo(p, msg);
+    }
+    if (s.reason === 'normal') {
+      if (!s.link && from.equals(p.pid)) this.exitProc(p, 'normal');
+      return;
+    }
+    this.exitProc(p, s.reason);
+  }
+
+  private receiveDown(s: Signal): void {
+    const p = this.lookup(s.to);
+    if (p === undefined || p.monitors === null || !p.monitors.delete(s.ref!.key)) return;
+    const msg: DownMessage = { type: 'DOWN', ref: s.ref!, pid: s.from, reason: s.reason };
+    this.deliverTo(p, msg);
+  }
+
+  link(p: Proc, pid: Pid): void {
+    if (pid.equals(p.pid)) return;
+    const t = this.lookup(pid);
+    if (t === undefined) {
+      if (p.trapping) {
+        const msg: ExitMessage = { type: 'EXIT', from: pid, reason: 'noproc' };
+        return this.deliverTo(p, msg);
+      }
+      throw new KairosError('noproc', `link: ${pid} is not alive`, { pid: String(pid) });
+    }
+    (p.links ??= new Map()).set(pid.key, pid);
+    (t.links ??= new Map()).set(p.pid.key, p.pid);
+  }
+
+  unlink(p: Proc, pid: Pid): void {
+    p.links?.delete(pid.key);
+    this.lookup(pid)?.links?.delete(p.pid.key);
+  }
+
+  monitor(p: Proc, target: Pid | string): Ref {
+    const ref = this.makeRef();
+    const pid = typeof target === 'string' ? this.runtime.whereis(target) : target;
+    const t = pid === undefined ? undefined : this.lookup(pid);
+    if (t === undefined) {
+      const msg: DownMessage = { type: 'DOWN', ref, pid: pid ?? (target as string), reason: 'noproc' };
+      this.deliverTo(p, msg);
+      return ref;
+    }
+    (p.monitors ??= new Map()).set(ref.key, { ref, pid: t.pid, name: undefined });
+    (t.monitoredBy ??= new Map()).set(ref.key, { ref, pid: p.pid, name: undefined });
+    return ref;
+  }
+
+  demonitor(p: Proc, ref: Ref): boolean {
+    const entry = p.monitors?.get(ref.key);
+    if (entry === undefined) return false;
+    p.monitors!.delete(ref.key);
+    this.lookup(entry.pid)?.monitoredBy?.delete(ref.key);
+    return true;
+  }
+
+  // ---- exit ---------------------------------------------------------------------------------
+
+  /**
+   * Terminates `p` with `reason`: frees its name, timer and mailbox, then queues exit signals
+   * to its links and DOWN signals to its monitors (delivered by the signal loop, not recursion).
+   */
+  exitProc(p: Proc, reason: ExitReason): void {
+    if ((p.flags & FLAG_DEAD) !== 0) return;
+    p.flags |= FLAG_DEAD;
+    p.state = ST_DEAD;
+    this.procs.delete(p.pid.serial);
+    const name = p.name;
+    if (name !== undefined) this.runtime.releaseName(name);
+    if ((p.flags & FLAG_TIMER_ARMED) !== 0) {
+      p.timerToken++;
+      this.timers.markStale(isTimerLive);
+    }
+    p.mbox = null;
+    p.gen = null;
+    p.body = null;
+    p.args = null;
+    p.pattern = null;
+    p.resolve = null;
+    p.reject = null;
+    p.awaited = undefined;
+    if (p.links !== null) {
+      for (const pid of p.links.values()) this.signals.push(new Signal(SIG_EXIT, pid, p.pid, reason, true, null));
+      p.links = null;
+    }
+    if (p.monitors !== null) {
+      for (const m of p.monitors.values()) this.lookup(m.pid)?.monitoredBy?.delete(m.ref.key);
+      p.monitors = null;
+    }
+    if (p.monitoredBy !== null) {
+      for (const m of p.monitoredBy.values()) this.signals.push(new Signal(SIG_DOWN, m.pid, p.pid, reason, false, m.ref));
+      p.monitoredBy = null;
+    }
+    this.notifyWaiters(p.pid, reason);
+    const events = this.runtime.events;
+    events.emit('exit', p.pid, reason);
+    if (isAbnormal(reason)) events.emit('crash', name === undefined ? { pid: p.pid, reason } : { pid: p.pid, reason, registeredName: name });
+    this.flush();
+  }
+
+  waitFor(pid: Pid): Promise<ExitReason> {
+    if (this.lookup(pid) === undefined) return Promise.resolve('noproc');
+    return new Promise((resolve) => {
+      const list = this.waiters.get(pid.key);
+      if (list === undefined) this.waiters.set(pid.key, [resolve]);
+      else list.push(resolve);
+    });
+  }
+
+  private notifyWaiters(pid: Pid, reason: ExitReason): void {
+    if (this.waiters.size === 0) return;
+    const list = this.waiters.get(pid.key);
+    if (list === undefined) return;
+    this.waiters.delete(pid.key);
+    for (const resolve of list) resolve(reason);
+  }
+
+  /** Kills every process without running signals (the whole runtime goes), frees the timer. */
+  stop(): void {
+    this.stopped = true;
+    for (const p of this.procs.values()) {
+      p.flags |= FLAG_DEAD;
+      p.state = ST_DEAD;
+      p.mbox = null;
+      p.gen = null;
+      p.resolve = null;
+      p.reject = null;
+    }
+    this.procs.clear();
+    for (const list of this.waiters.values()) for (const resolve of list) resolve('killed');
+    this.waiters.clear();
+    this.runq.clear();
+    this.signals.clear();
+    this.timers.clear();
+    if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
+    this.hostTimer = undefined;
+  }
+}
+
+function isTimerLive(p: Proc, token: number): boolean {
+  return (p.flags & (FLAG_DEAD | FLAG_TIMER_ARMED)) === FLAG_TIMER_ARMED && p.timerToken === token;
+}
