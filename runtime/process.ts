@@ -84,7 +84,14 @@ export interface Self {
   await<T>(promise: PromiseLike<T> | T): Receive<T>;
   /** Waits `ms` milliseconds; messages stay in the mailbox. */
   sleep(ms: number): Receive<unknown>;
-  send(to: Pid | string, msg: unknown): void;
+  /** Sends to a pid, a registered name, or an active alias (messages to an inactive alias are dropped). */
+  send(to: Pid | Ref | string, msg: unknown): void;
+  /** Creates a process alias (`alias/0`): messages sent to it reach this process until {@link Self.unalias}. */
+  alias(): Ref;
+  /** Deactivates an alias of this process (`unalias/1`); returns whether it was active. */
+  unalias(ref: Ref): boolean;
+  /** Context attached to this process's crash report (the runtime's `crash` event), e.g. last message and state. */
+  setCrashInfo(info: Record<string, unknown> | undefined): void;
   spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
   spawnLink<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
   spawnMonitor<A extends unknown[]>(body: Body<A>, ...args: A): { pid: Pid; ref: Ref };
@@ -254,9 +261,24 @@ export class Proc implements Self {
     return this.sched.beginReceive(this, rejectAll, timeout);
   }
 
-  send(to: Pid | string, msg: unknown): void {
+  send(to: Pid | Ref | string, msg: unknown): void {
     this.checkAlive();
-    this.sched.send(this, validateDestination(to), msg);
+    this.sched.send(this, validateDestination(to, 'to', true, true), msg);
+  }
+
+  alias(): Ref {
+    this.checkAlive();
+    return this.sched.alias(this);
+  }
+
+  unalias(ref: Ref): boolean {
+    this.checkAlive();
+    return this.sched.unalias(this, validateRef(ref));
+  }
+
+  setCrashInfo(info: Record<string, unknown> | undefined): void {
+    if (info !== undefined && (typeof info !== 'object' || info === null)) throw invalidInput('info', 'an object or undefined', info);
+    this.sched.setCrashInfo(this, info);
   }
 
   spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid {
@@ -277,12 +299,12 @@ export class Proc implements Self {
 
   link(pid: Pid): void {
     this.checkAlive();
-    this.sched.link(this, validateDestination(pid, 'pid', false) as Pid);
+    this.sched.link(this, validateDestination(pid, 'pid', false));
   }
 
   unlink(pid: Pid): void {
     this.checkAlive();
-    this.sched.unlink(this, validateDestination(pid, 'pid', false) as Pid);
+    this.sched.unlink(this, validateDestination(pid, 'pid', false));
   }
 
   monitor(target: Pid | string): Ref {
@@ -302,7 +324,7 @@ export class Proc implements Self {
   exit(a: unknown, b?: unknown): void {
     this.checkAlive();
     if (arguments.length < 2) throw new ProcessExit(validateReason('reason', a));
-    const to = validateDestination(a, 'pid', false) as Pid;
+    const to = validateDestination(a, 'pid', false);
     this.sched.sendExit(this.pid, to, validateReason('reason', b), false);
     this.checkAlive();
   }

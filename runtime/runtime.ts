@@ -13,6 +13,8 @@ export interface CrashReport {
   readonly pid: Pid;
   readonly reason: ExitReason;
   readonly registeredName?: string;
+  /** What the process attached with `self.setCrashInfo` (a gen-server's last message and state). */
+  readonly info?: Record<string, unknown>;
 }
 
 /** Events on {@link Runtime.events}. */
@@ -91,29 +93,29 @@ export class Runtime {
   }
 
   /** Sends `msg` to a pid or registered name; never blocks, never fails for a dead pid. @throws not_registered */
-  send(to: Pid | string, msg: unknown): void {
+  send(to: Pid | Ref | string, msg: unknown): void {
     this.checkOpen('send');
-    this.scheduler.send(null, validateDestination(to), msg);
+    this.scheduler.send(null, validateDestination(to, 'to', true, true), msg);
   }
 
   /** Sends an exit signal from outside any process (`exit/2`, sender {@link OUTSIDE}). */
   exit(pid: Pid, reason: ExitReason): void {
     this.checkOpen('exit');
-    const to = validateDestination(pid, 'pid', false) as Pid;
+    const to = validateDestination(pid, 'pid', false);
     this.scheduler.sendExit(OUTSIDE, to, validateReason('reason', reason), false);
   }
 
   /** Resolves with `pid`'s exit reason once it exits (`'noproc'` when it is not alive). */
   wait(pid: Pid): Promise<ExitReason> {
     this.checkOpen('wait');
-    return this.scheduler.waitFor(validateDestination(pid, 'pid', false) as Pid);
+    return this.scheduler.waitFor(validateDestination(pid, 'pid', false));
   }
 
   /** Registers `name` for `pid` (`register/2`). @throws name_taken, already_registered, noproc, invalid_input */
   register(name: string, pid: Pid): void {
     this.checkOpen('register');
     validateName(name);
-    const p = this.procOf(validateDestination(pid, 'pid', false) as Pid);
+    const p = this.procOf(validateDestination(pid, 'pid', false));
     if (this.names.has(name)) throw new KairosError('name_taken', `register: the name ${JSON.stringify(name)} is already registered`, { name });
     if (p === undefined) throw new KairosError('noproc', `register: ${pid} is not alive`, { pid: String(pid) });
     if (p.name !== undefined) {
@@ -143,7 +145,7 @@ export class Runtime {
   }
 
   isAlive(pid: Pid): boolean {
-    return this.procOf(validateDestination(pid, 'pid', false) as Pid) !== undefined;
+    return this.procOf(validateDestination(pid, 'pid', false)) !== undefined;
   }
 
   makeRef(): Ref {
@@ -158,7 +160,7 @@ export class Runtime {
 
   /** Introspection like `erlang:process_info/1`; `undefined` for a dead pid. */
   processInfo(pid: Pid): ProcessInfo | undefined {
-    const p = this.procOf(validateDestination(pid, 'pid', false) as Pid);
+    const p = this.procOf(validateDestination(pid, 'pid', false));
     if (p === undefined) return undefined;
     const info: ProcessInfo = {
       pid: p.pid,

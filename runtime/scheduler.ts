@@ -59,6 +59,10 @@ export class Scheduler {
   private readonly signals = new Fifo<Signal>();
   private readonly timers = new TimerHeap<Proc>();
   private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
+  /** Active process aliases (ref key → owner) and, per owner, its alias keys; side tables keep Proc small. */
+  private readonly aliases = new Map<number, Proc>();
+  private readonly aliasesOf = new Map<Proc, number[]>();
+  private readonly crashInfo = new Map<Proc, Record<string, unknown>>();
   private readonly budget: number;
   private readonly sliceMs: number;
   private nextSerial = 1;
@@ -451,10 +455,50 @@ export class Scheduler {
     if (p.state === ST_WAITING) this.makeRunnable(p);
   }
 
-  send(from: Proc | null, to: Pid | string, msg: unknown): void {
-    const pid = typeof to === 'string' ? this.runtime.resolveName(to, 'send') : to;
+  send(from: Proc | null, to: Pid | Ref | string, msg: unknown): void {
     if (from !== null) from.reductions++;
-    this.deliver(pid, msg);
+    if (to instanceof Pid) return this.deliver(to, msg);
+    if (typeof to === 'string') return this.deliver(this.runtime.resolveName(to, 'send'), msg);
+    const owner = this.aliases.get(to.key);
+    if (owner !== undefined) this.deliverTo(owner, msg);
+  }
+
+  alias(p: Proc): Ref {
+    const ref = this.makeRef();
+    this.aliases.set(ref.key, p);
+    const own = this.aliasesOf.get(p);
+    if (own === undefined) this.aliasesOf.set(p, [ref.key]);
+    else own.push(ref.key);
+    return ref;
+  }
+
+  unalias(p: Proc, ref: Ref): boolean {
+    if (this.aliases.get(ref.key) !== p) return false;
+    this.aliases.delete(ref.key);
+    const own = this.aliasesOf.get(p)!;
+    own.splice(own.indexOf(ref.key), 1);
+    if (own.length === 0) this.aliasesOf.delete(p);
+    return true;
+  }
+
+  setCrashInfo(p: Proc, info: Record<string, unknown> | undefined): void {
+    if (info === undefined) this.crashInfo.delete(p);
+    else this.crashInfo.set(p, info);
+  }
+
+  /** Drops what side tables hold for a process that exited; returns its crash info. */
+  private releaseSideTables(p: Proc): Record<string, unknown> | undefined {
+    if (this.aliasesOf.size > 0) {
+      const own = this.aliasesOf.get(p);
+      if (own !== undefined) {
+        for (const key of own) this.aliases.delete(key);
+        this.aliasesOf.delete(p);
+      }
+    }
+    if (this.crashInfo.size === 0) return undefined;
+    const info = this.crashInfo.get(p);
+    this.crashInfo.delete(p);
+    return info;
   }
 
   /** Sends an exit signal (exit/2 when `link` is false) and processes the consequences. */
@@ -582,10 +626,16 @@ export class Scheduler {
       for (const m of p.monitoredBy.values()) this.signals.push(new Signal(SIG_DOWN, m.pid, p.pid, reason, false, m.ref));
       p.monitoredBy = null;
     }
+    const info = this.releaseSideTables(p);
     this.notifyWaiters(p.pid, reason);
     const events = this.runtime.events;
     events.emit('exit', p.pid, reason);
-    if (isAbnormal(reason)) events.emit('crash', name === undefined ? { pid: p.pid, reason } : { pid: p.pid, reason, registeredName: name });
+    if (isAbnormal(reason)) {
+      const report: { pid: Pid; reason: ExitReason; registeredName?: string; info?: Record<string, unknown> } = { pid: p.pid, reason };
+      if (name !== undefined) report.registeredName = name;
+      if (info !== undefined) report.info = info;
+      events.emit('crash', report);
+    }
     this.flush();
   }
 
@@ -618,6 +668,9 @@ export class Scheduler {
       p.reject = null;
     }
     this.procs.clear();
+    this.aliases.clear();
+    this.aliasesOf.clear();
+    this.crashInfo.clear();
     for (const list of this.waiters.values()) for (const resolve of list) resolve('killed');
     this.waiters.clear();
     this.runq.clear();

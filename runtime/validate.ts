@@ -1,4 +1,4 @@
-import { Pid } from './pid.ts';
+import { Pid, Ref } from './pid.ts';
 import { invalidInput } from './errors.ts';
 import type { Body, ReceiveOptions } from './process.ts';
 
@@ -15,11 +15,16 @@ export function validateBody(body: unknown): Body {
   return body as Body;
 }
 
-/** A destination is a Pid or (where names are allowed) a non-empty registered name. */
-export function validateDestination(to: unknown, argument = 'to', allowName = true): Pid | string {
+/** A destination is a Pid, or (where allowed) a non-empty registered name or an alias Ref. */
+export function validateDestination(to: unknown, argument: string, allowName: true, allowAlias: true): Pid | Ref | string;
+export function validateDestination(to: unknown, argument?: string, allowName?: true): Pid | string;
+export function validateDestination(to: unknown, argument: string, allowName: false): Pid;
+export function validateDestination(to: unknown, argument = 'to', allowName = true, allowAlias = false): Pid | Ref | string {
   if (to instanceof Pid) return to;
   if (allowName && typeof to === 'string' && to.length > 0) return to;
-  throw invalidInput(argument, allowName ? 'a Pid or a registered name (non-empty string)' : 'a Pid', to);
+  if (allowAlias && to instanceof Ref) return to;
+  const expected = allowAlias ? 'a Pid, a registered name (non-empty string) or an alias Ref' : allowName ? 'a Pid or a registered name (non-empty string)' : 'a Pid';
+  throw invalidInput(argument, expected, to);
 }
 
 export function validateName(name: unknown): string {
