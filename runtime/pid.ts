@@ -9,10 +9,22 @@ const SERIAL_SPAN = 2 ** 40;
 export class Pid {
   readonly scheduler: number;
   readonly serial: number;
+  /** The live process object for a pid minted by its own scheduler: a lookup without a table probe. */
+  #local: unknown = undefined;
 
   constructor(scheduler: number, serial: number) {
     this.scheduler = scheduler;
     this.serial = serial;
+  }
+
+  /** @internal Binds the pid its scheduler minted to the process it names. */
+  bindLocal(proc: unknown): void {
+    this.#local = proc;
+  }
+
+  /** @internal The process bound with {@link Pid.bindLocal}, if any. */
+  get local(): unknown {
+    return this.#local;
   }
 
   /** A number unique per process in one runtime, for use as a `Map` key. */

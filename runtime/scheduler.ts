@@ -92,6 +92,8 @@ export class Scheduler {
   }
 
   lookup(pid: Pid): Proc | undefined {
+    const bound = pid.local as Proc | undefined;
+    if (bound !== undefined) return (bound.flags & FLAG_DEAD) === 0 && bound.sched === this ? bound : undefined;
     return pid.scheduler === this.index ? this.procs.get(pid.serial) : undefined;
   }
 
@@ -109,6 +111,7 @@ export class Scheduler {
     if (this.stopped) throw new KairosError('shutting_down', 'spawn: the runtime has been shut down');
     const pid = new Pid(this.index, this.nextSerial++);
     const p = new Proc(this, pid, body, args, isGeneratorFunction(body));
+    pid.bindLocal(p);
     this.procs.set(pid.serial, p);
     if (linkTo !== null) {
       (linkTo.links ??= new Map()).set(pid.key, pid);
