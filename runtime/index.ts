@@ -16,4 +16,6 @@ export type { ExitReason, SerializedError } from './exit-reason.ts';
 export { isExit, isDown, downOf, exitFrom } from './messages.ts';
 export type { ExitMessage, DownMessage } from './messages.ts';
 export { SystemClock, ManualClock } from './clock.ts';
+export type { ModuleRef } from './module-ref.ts';
+export { MAX_SHARED_NAME_BYTES } from './registry.ts';
 export type { Clock, TimerHandle } from './clock.ts';

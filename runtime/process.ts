@@ -6,6 +6,7 @@ import { invalidInput } from './errors.ts';
 import { validateReason } from './exit-reason.ts';
 import { isDown } from './messages.ts';
 import { validateBody, validateDestination, validateTimeout, validatePattern } from './validate.ts';
+import { isModuleRef, type ModuleRef } from './module-ref.ts';
 
 /** What a receive that timed out resolves to. */
 export const TIMEOUT: unique symbol = Symbol('kairos.timeout');
@@ -92,9 +93,10 @@ export interface Self {
   unalias(ref: Ref): boolean;
   /** Context attached to this process's crash report (the runtime's `crash` event), e.g. last message and state. */
   setCrashInfo(info: Record<string, unknown> | undefined): void;
-  spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
-  spawnLink<A extends unknown[]>(body: Body<A>, ...args: A): Pid;
-  spawnMonitor<A extends unknown[]>(body: Body<A>, ...args: A): { pid: Pid; ref: Ref };
+  /** Spawns a function (on this scheduler) or a module reference (on any scheduler). */
+  spawn<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): Pid;
+  spawnLink<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): Pid;
+  spawnMonitor<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): { pid: Pid; ref: Ref };
   link(pid: Pid): void;
   unlink(pid: Pid): void;
   monitor(target: Pid | string): Ref;
@@ -281,19 +283,25 @@ export class Proc implements Self {
     this.sched.setCrashInfo(this, info);
   }
 
-  spawn<A extends unknown[]>(body: Body<A>, ...args: A): Pid {
+  spawn<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): Pid {
     this.checkAlive();
-    return this.sched.spawn(validateBody(body) as Body, args, null).pid;
+    if (isModuleRef(body)) return this.runtime.spawnRef(body, args, null, null).pid;
+    return this.sched.spawn(validateBody(body), args, null).pid;
   }
 
-  spawnLink<A extends unknown[]>(body: Body<A>, ...args: A): Pid {
+  spawnLink<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): Pid {
     this.checkAlive();
-    return this.sched.spawn(validateBody(body) as Body, args, this).pid;
+    if (isModuleRef(body)) return this.runtime.spawnRef(body, args, this, null).pid;
+    return this.sched.spawn(validateBody(body), args, this).pid;
   }
 
-  spawnMonitor<A extends unknown[]>(body: Body<A>, ...args: A): { pid: Pid; ref: Ref } {
+  spawnMonitor<A extends unknown[]>(body: Body<A> | ModuleRef, ...args: A): { pid: Pid; ref: Ref } {
     this.checkAlive();
-    const child = this.sched.spawn(validateBody(body) as Body, args, null);
+    if (isModuleRef(body)) {
+      const spawned = this.runtime.spawnRef(body, args, null, this);
+      return { pid: spawned.pid, ref: spawned.ref! };
+    }
+    const child = this.sched.spawn(validateBody(body), args, null);
     return { pid: child.pid, ref: this.sched.monitor(this, child.pid) };
   }
 

@@ -7,6 +7,9 @@ import type { DownMessage, ExitMessage } from './messages.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { Runtime } from './runtime.ts';
 import { isGeneratorFunction } from './validate.ts';
+import { assertSendable } from './codec.ts';
+import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_LINK, R_MONITOR, R_MSG, R_SPAWN, R_UNLINK, type Router } from './router.ts';
+import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
 import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT, FLAG_TIMER_ARMED,
@@ -22,8 +25,8 @@ const WAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: fals
 const PREEMPT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: PREEMPT });
 const AWAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: AWAIT });
 
-const SIG_EXIT = 0;
-const SIG_DOWN = 1;
+export const SIG_EXIT = 0;
+export const SIG_DOWN = 1;
 
 /** An exit or DOWN signal waiting in the scheduler's signal queue (processed iteratively, never by recursion). */
 class Signal {
@@ -42,6 +45,8 @@ export interface SchedulerOptions {
   readonly budget: number;
   /** Milliseconds of running before the scheduler yields to the event loop. */
   readonly sliceMs: number;
+  /** How many schedulers the runtime has (serials interleave by allocating scheduler). */
+  readonly count: number;
 }
 
 /**
@@ -65,15 +70,19 @@ export class Scheduler {
   private readonly crashInfo = new Map<Proc, Record<string, unknown>>();
   private readonly budget: number;
   private readonly sliceMs: number;
-  private nextSerial = 1;
+  /** Per target scheduler, the next spawn sequence number this scheduler allocates there. */
+  private readonly nextSeq: number[];
+  private readonly count: number;
   private nextRef = 1;
+  router: Router | null = null;
+  modules: ModuleCache | null = null;
   private flushing = false;
   private drainScheduled = false;
   private sliceOpen = false;
   private sliceStart = 0;
   private hostTimer: TimerHandle | undefined = undefined;
   private armedAt = Infinity;
-  private stopped = false;
+  stopped = false;
   private readonly receiveOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
   private readonly awaitOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
 
@@ -83,6 +92,8 @@ export class Scheduler {
     this.clock = clock;
     this.budget = options.budget;
     this.sliceMs = options.sliceMs;
+    this.count = options.count;
+    this.nextSeq = new Array<number>(options.count).fill(1);
     this.receiveOp = this.makeReceiveOp();
     this.awaitOp = this.makeAwaitOp();
   }
@@ -91,10 +102,24 @@ export class Scheduler {
     return this.procs.size;
   }
 
+  /** The live local process `pid` names (undefined when dead or hosted by another scheduler). */
   lookup(pid: Pid): Proc | undefined {
     const bound = pid.local as Proc | undefined;
     if (bound !== undefined) return (bound.flags & FLAG_DEAD) === 0 && bound.sched === this ? bound : undefined;
     return pid.scheduler === this.index ? this.procs.get(pid.serial) : undefined;
+  }
+
+  bySerial(serial: number): Proc | undefined {
+    return this.procs.get(serial);
+  }
+
+  isRemote(pid: Pid | Ref): boolean {
+    return pid.scheduler !== this.index;
+  }
+
+  /** Serials say which scheduler allocated them, so a target can tell "not spawned yet" from "dead". */
+  allocSerial(target: number): number {
+    return this.nextSeq[target]!++ * this.count + this.index;
   }
 
   all(): IterableIterator<Proc> {
@@ -109,17 +134,75 @@ export class Scheduler {
 
   spawn(body: Body, args: unknown[], linkTo: Proc | null): Proc {
     if (this.stopped) throw new KairosError('shutting_down', 'spawn: the runtime has been shut down');
-    const pid = new Pid(this.index, this.nextSerial++);
-    const p = new Proc(this, pid, body, args, isGeneratorFunction(body));
-    pid.bindLocal(p);
-    this.procs.set(pid.serial, p);
-    if (linkTo !== null) {
-      (linkTo.links ??= new Map()).set(pid.key, pid);
-      p.links = new Map([[linkTo.pid.key, linkTo.pid]]);
-    }
-    this.runtime.events.emit('spawn', pid);
+    const p = this.create(this.allocSerial(this.index), body, args, linkTo === null ? null : linkTo.pid);
+    if (linkTo !== null) (linkTo.links ??= new Map()).set(p.pid.key, p.pid);
     this.makeRunnable(p);
     return p;
+  }
+
+  /** Creates a local process at `serial`; a null body is filled in when its module has loaded. */
+  create(serial: number, body: Body | null, args: unknown[], linkTo: Pid | null): Proc {
+    const pid = new Pid(this.index, serial);
+    const p = new Proc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
+    pid.bindLocal(p);
+    this.procs.set(serial, p);
+    if (linkTo !== null) p.links = new Map([[linkTo.key, linkTo]]);
+    this.runtime.events.emit('spawn', pid);
+    return p;
+  }
+
+  /**
+   * Spawns from a module reference on scheduler `target`, linked to `linkTo` and/or monitored
+   * by `watcher` atomically (the spawn record carries both, ahead of any other signal).
+   */
+  spawnModule(ref: ResolvedModuleRef, args: unknown[], target: number, linkTo: Proc | null, watcher: Proc | null): { pid: Pid; ref: Ref | null } {
+    if (this.stopped) throw new KairosError('shutting_down', 'spawn: the runtime has been shut down');
+    const mref = watcher === null ? null : this.makeRef();
+    if (target === this.index) {
+      const p = this.create(this.allocSerial(target), null, args, linkTo === null ? null : linkTo.pid);
+      if (linkTo !== null) (linkTo.links ??= new Map()).set(p.pid.key, p.pid);
+      if (watcher !== null) {
+        (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, pid: p.pid, name: undefined });
+        p.monitoredBy = new Map([[mref!.key, { ref: mref!, pid: watcher.pid, name: undefined }]]);
+      }
+      this.loadBody(p, ref);
+      return { pid: p.pid, ref: mref };
+    }
+    assertSendable(args, 'args');
+    const pid = new Pid(target, this.allocSerial(target));
+    if (linkTo !== null) (linkTo.links ??= new Map()).set(pid.key, pid);
+    if (watcher !== null) (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, pid, name: undefined });
+    if (this.router!.down[target]) {
+      if (linkTo !== null) this.pushSignal(SIG_EXIT, linkTo.pid, pid, schedulerDownReason(target), true, null);
+      if (watcher !== null) this.pushSignal(SIG_DOWN, watcher.pid, pid, schedulerDownReason(target), false, mref);
+      this.flush();
+    } else {
+      const monitor = watcher === null ? null : [watcher.pid, mref];
+      this.router!.post(target, R_SPAWN, pid.serial, ref, args, linkTo === null ? null : linkTo.pid, monitor);
+    }
+    return { pid, ref: mref };
+  }
+
+  /** Fills in a module-spawned process's body (at once when the module is cached) and runs it. */
+  loadBody(p: Proc, ref: ResolvedModuleRef): void {
+    const modules = this.modules!;
+    const start = (body: Body): void => {
+      if ((p.flags & FLAG_DEAD) !== 0) return;
+      p.body = body;
+      if (isGeneratorFunction(body)) p.flags |= FLAG_GENERATOR;
+      this.makeRunnable(p);
+    };
+    const fail = (err: unknown): void => {
+      if ((p.flags & FLAG_DEAD) === 0) this.exitProc(p, errorReason(err));
+    };
+    let body: Body | undefined;
+    try {
+      body = modules.peek(ref);
+    } catch (err) {
+      return fail(err);
+    }
+    if (body !== undefined) start(body);
+    else modules.load(ref).then(start, fail);
   }
 
   makeRunnable(p: Proc): void {
@@ -449,6 +532,10 @@ export class Scheduler {
 
   /** Delivers to a local process (dropped if it is dead, as in Erlang). */
   deliver(to: Pid, msg: unknown): void {
+    if (to.scheduler !== this.index) {
+      assertSendable(msg, 'msg');
+      return this.router?.post(to.scheduler, R_MSG, to.serial, msg);
+    }
     const p = this.lookup(to);
     if (p !== undefined) this.deliverTo(p, msg);
   }
@@ -462,7 +549,16 @@ export class Scheduler {
     if (from !== null) from.reductions++;
     if (to instanceof Pid) return this.deliver(to, msg);
     if (typeof to === 'string') return this.deliver(this.runtime.resolveName(to, 'send'), msg);
+    if (to.scheduler !== this.index) {
+      assertSendable(msg, 'msg');
+      return this.router?.post(to.scheduler, R_ALIAS, to.serial, msg);
+    }
     const owner = this.aliases.get(to.key);
+    if (owner !== undefined) this.deliverTo(owner, msg);
+  }
+
+  deliverToAlias(refKey: number, msg: unknown): void {
+    const owner = this.aliases.get(refKey);
     if (owner !== undefined) this.deliverTo(owner, msg);
   }
 
@@ -506,11 +602,20 @@ export class Scheduler {
 
   /** Sends an exit signal (exit/2 when `link` is false) and processes the consequences. */
   sendExit(from: Pid, to: Pid, reason: ExitReason, link: boolean): void {
-    this.signals.push(new Signal(SIG_EXIT, to, from, reason, link, null));
+    if (to.scheduler !== this.index) {
+      assertSendable(reason, 'reason');
+      return this.router?.post(to.scheduler, R_EXIT, to.serial, from, reason, link);
+    }
+    this.pushSignal(SIG_EXIT, to, from, reason, link, null);
     this.flush();
   }
 
-  private flush(): void {
+  /** Queues a signal for a local process; {@link Scheduler.flush} delivers it. */
+  pushSignal(kind: number, to: Pid, from: Pid | string, reason: ExitReason, link: boolean, ref: Ref | null): void {
+    this.signals.push(new Signal(kind, to, from, reason, link, ref));
+  }
+
+  flush(): void {
     if (this.flushing) return;
     this.flushing = true;
     try {
@@ -553,6 +658,15 @@ export class Scheduler {
 
   link(p: Proc, pid: Pid): void {
     if (pid.equals(p.pid)) return;
+    if (pid.scheduler !== this.index) {
+      // As for a pid on another node: the link is made at once, a dead peer answers with an exit signal.
+      (p.links ??= new Map()).set(pid.key, pid);
+      if (this.router!.down[pid.scheduler]) {
+        this.pushSignal(SIG_EXIT, p.pid, pid, schedulerDownReason(pid.scheduler), true, null);
+        return this.flush();
+      }
+      return this.router!.post(pid.scheduler, R_LINK, pid.serial, p.pid);
+    }
     const t = this.lookup(pid);
     if (t === undefined) {
       if (p.trapping) {
@@ -567,12 +681,23 @@ export class Scheduler {
 
   unlink(p: Proc, pid: Pid): void {
     p.links?.delete(pid.key);
-    this.lookup(pid)?.links?.delete(p.pid.key);
+    if (pid.scheduler !== this.index) this.router!.post(pid.scheduler, R_UNLINK, pid.serial, p.pid);
+    else this.lookup(pid)?.links?.delete(p.pid.key);
   }
 
   monitor(p: Proc, target: Pid | string): Ref {
     const ref = this.makeRef();
     const pid = typeof target === 'string' ? this.runtime.whereis(target) : target;
+    if (pid !== undefined && pid.scheduler !== this.index) {
+      (p.monitors ??= new Map()).set(ref.key, { ref, pid, name: undefined });
+      if (this.router!.down[pid.scheduler]) {
+        this.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
+        this.flush();
+      } else {
+        this.router!.post(pid.scheduler, R_MONITOR, pid.serial, p.pid, ref);
+      }
+      return ref;
+    }
     const t = pid === undefined ? undefined : this.lookup(pid);
     if (t === undefined) {
       const msg: DownMessage = { type: 'DOWN', ref, pid: pid ?? (target as string), reason: 'noproc' };
@@ -588,7 +713,8 @@ export class Scheduler {
     const entry = p.monitors?.get(ref.key);
     if (entry === undefined) return false;
     p.monitors!.delete(ref.key);
-    this.lookup(entry.pid)?.monitoredBy?.delete(ref.key);
+    if (entry.pid.scheduler !== this.index) this.router!.post(entry.pid.scheduler, R_DEMONITOR, entry.pid.serial, ref);
+    else this.lookup(entry.pid)?.monitoredBy?.delete(ref.key);
     return true;
   }
 
@@ -604,7 +730,7 @@ export class Scheduler {
     p.state = ST_DEAD;
     this.procs.delete(p.pid.serial);
     const name = p.name;
-    if (name !== undefined) this.runtime.releaseName(name);
+    if (name !== undefined) this.runtime.releaseName(name, p.pid);
     if ((p.flags & FLAG_TIMER_ARMED) !== 0) {
       p.timerToken++;
       this.timers.markStale(isTimerLive);
@@ -617,18 +743,7 @@ export class Scheduler {
     p.resolve = null;
     p.reject = null;
     p.awaited = undefined;
-    if (p.links !== null) {
-      for (const pid of p.links.values()) this.signals.push(new Signal(SIG_EXIT, pid, p.pid, reason, true, null));
-      p.links = null;
-    }
-    if (p.monitors !== null) {
-      for (const m of p.monitors.values()) this.lookup(m.pid)?.monitoredBy?.delete(m.ref.key);
-      p.monitors = null;
-    }
-    if (p.monitoredBy !== null) {
-      for (const m of p.monitoredBy.values()) this.signals.push(new Signal(SIG_DOWN, m.pid, p.pid, reason, false, m.ref));
-      p.monitoredBy = null;
-    }
+    if (p.links !== null || p.monitors !== null || p.monitoredBy !== null) this.signalExit(p, reason);
     const info = this.releaseSideTables(p);
     this.notifyWaiters(p.pid, reason);
     const events = this.runtime.events;
@@ -638,6 +753,45 @@ export class Scheduler {
       if (name !== undefined) report.registeredName = name;
       if (info !== undefined) report.info = info;
       events.emit('crash', report);
+    }
+    this.flush();
+  }
+
+  /** Sends a dying process's exit signals to its links and DOWNs to its monitors, local or remote. */
+  private signalExit(p: Proc, reason: ExitReason): void {
+    const router = this.router;
+    if (p.links !== null) {
+      for (const pid of p.links.values()) {
+        if (pid.scheduler === this.index) this.pushSignal(SIG_EXIT, pid, p.pid, reason, true, null);
+        else router!.post(pid.scheduler, R_EXIT, pid.serial, p.pid, reason, true);
+      }
+      p.links = null;
+    }
+    if (p.monitors !== null) {
+      for (const m of p.monitors.values()) {
+        if (m.pid.scheduler === this.index) this.lookup(m.pid)?.monitoredBy?.delete(m.ref.key);
+        else router!.post(m.pid.scheduler, R_DEMONITOR, m.pid.serial, m.ref);
+      }
+      p.monitors = null;
+    }
+    if (p.monitoredBy !== null) {
+      for (const m of p.monitoredBy.values()) {
+        if (m.pid.scheduler === this.index) this.pushSignal(SIG_DOWN, m.pid, p.pid, reason, false, m.ref);
+        else router!.post(m.pid.scheduler, R_DOWN, m.pid.serial, m.ref, p.pid, reason);
+      }
+      p.monitoredBy = null;
+    }
+  }
+
+  /**
+   * Scheduler `k` died: every link to and monitor of a process it hosted fires here with
+   * `reason`, exactly as if each of those processes had exited with it.
+   */
+  schedulerDown(k: number, reason: ExitReason): void {
+    for (const p of this.procs.values()) {
+      if (p.links !== null) for (const pid of p.links.values()) if (pid.scheduler === k) this.pushSignal(SIG_EXIT, p.pid, pid, reason, true, null);
+      if (p.monitors !== null) for (const m of p.monitors.values()) if (m.pid.scheduler === k) this.pushSignal(SIG_DOWN, p.pid, m.pid, reason, false, m.ref);
+      if (p.monitoredBy !== null) for (const m of [...p.monitoredBy.values()]) if (m.pid.scheduler === k) p.monitoredBy.delete(m.ref.key);
     }
     this.flush();
   }
@@ -682,6 +836,11 @@ export class Scheduler {
     if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
     this.hostTimer = undefined;
   }
+}
+
+/** The exit reason of every process a dead scheduler hosted. */
+export function schedulerDownReason(k: number): ExitReason {
+  return { scheduler_down: k };
 }
 
 function isTimerLive(p: Proc, token: number): boolean {
