@@ -63,6 +63,7 @@ async function boss(self: Self): Promise<string> {
   return 'done';
 }
 
+await rt.ready();
 const pid = rt.spawn(boss);
 log('main', `boss is ${pid}`);
 const reason = await rt.wait(pid);

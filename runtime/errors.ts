@@ -8,6 +8,7 @@
  * - `noproc`: the process named does not exist (`register` or `link` of a dead pid).
  * - `shutting_down`: the runtime has been shut down.
  * - `not_in_process`: a process-only operation was called from outside that process.
+ * - `scheduler_starting`: a synchronous question about a process on a scheduler thread that has not booted yet (await `runtime.ready()`).
  */
 export type RuntimeErrorCode =
   | 'invalid_input'
@@ -16,7 +17,8 @@ export type RuntimeErrorCode =
   | 'already_registered'
   | 'noproc'
   | 'shutting_down'
-  | 'not_in_process';
+  | 'not_in_process'
+  | 'scheduler_starting';
 
 /**
  * The error every failed runtime call throws. Branch on `code` with {@link isKairosError},

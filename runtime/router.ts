@@ -2,6 +2,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Packr } from 'msgpackr';
 import { Pid, Ref } from './pid.ts';
 import { makePackr } from './codec.ts';
+import { KairosError } from './errors.ts';
 import type { ExitReason } from './exit-reason.ts';
 import type { ResolvedModuleRef } from './module-ref.ts';
 
@@ -20,8 +21,9 @@ export const R_DOWN_SCHED = 10; // index, reason
 export const R_STOP = 11; //      unused, unused
 export const R_DIRTY = 12; //     id, [moduleRef, args]
 export const R_DIRTY_REPLY = 13; // id, [ok, value]
+export const R_READY = 14; //     index, unused
 
-const ARITY = [2, 2, 4, 2, 2, 3, 2, 4, 5, 4, 2, 2, 2, 2];
+const ARITY = [2, 2, 4, 2, 2, 3, 2, 4, 5, 4, 2, 2, 2, 2, 2];
 
 /** What a scheduler does with records that arrive from other schedulers. */
 export interface RemoteHandler {
@@ -68,6 +70,8 @@ export class Router {
   private readonly doorbells: Int32Array;
   private handler: RemoteHandler | null = null;
   readonly down: boolean[];
+  /** Which schedulers have booted (their thread runs and can answer requests). */
+  readonly ready: boolean[];
 
   constructor(
     readonly index: number,
@@ -77,6 +81,8 @@ export class Router {
     this.outboxes = Array.from({ length: count }, () => []);
     this.createdSeq = new Array<number>(count).fill(0);
     this.down = new Array<boolean>(count).fill(false);
+    this.ready = new Array<boolean>(count).fill(false);
+    this.ready[index] = true;
     this.doorbells = new Int32Array(ports.doorbells);
   }
 
@@ -152,6 +158,9 @@ export class Router {
         return h.inDown(a as number, b as Ref, c as Pid | string, d as ExitReason);
       case R_SPAWN:
         return this.spawned(a as number, b as ResolvedModuleRef, c as unknown[], d as Pid | null, e as [Pid, Ref] | null);
+      case R_READY:
+        this.ready[source] = true;
+        return h.inControl(code, a, b, c, d, source);
       default:
         return h.inControl(code, a, b, c, d, source);
     }
@@ -188,6 +197,11 @@ export class Router {
   call(k: number, request: unknown): unknown {
     const out = this.ports.callOut[k];
     if (out === null || out === undefined || this.down[k]) return undefined;
+    if (!this.ready[k]) {
+      // A scheduler thread receives its ports only through this thread's event loop, so
+      // blocking here before it has booted could wait forever.
+      throw new KairosError('scheduler_starting', `scheduler ${k} is still starting: await runtime.ready() before asking about its processes`, { scheduler: k });
+    }
     out.postMessage(this.encode(request));
     this.ring(k);
     for (;;) {

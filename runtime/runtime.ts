@@ -9,7 +9,7 @@ import { ST_AWAITING, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING, type Body, ty
 import { validateBody, validateDestination, validateName } from './validate.ts';
 import { MapNameTable, SharedNameTable, type NameTable } from './registry.ts';
 import { ModuleCache, isModuleRef, resolveModuleRef, type ModuleRef, type ResolvedModuleRef } from './module-ref.ts';
-import { R_DIRTY, R_DIRTY_REPLY, R_DOWN_SCHED, R_EVENT, R_STOP, Router } from './router.ts';
+import { R_DIRTY, R_DIRTY_REPLY, R_DOWN_SCHED, R_EVENT, R_READY, R_STOP, Router } from './router.ts';
 import { SchedulerEndpoint, type ControlHost } from './remote-handler.ts';
 import { Cluster, type SchedulerTask } from './cluster.ts';
 import { DirtyPool } from './dirty-pool.ts';
@@ -101,6 +101,8 @@ export class Runtime implements ControlHost {
   private nextDirty = 1;
   private readonly dirtyCalls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private stopWorker: (() => void) | null = null;
+  private readonly booted: Promise<void>;
+  private markBooted: () => void = () => {};
 
   constructor(options: RuntimeOptions = {}, worker?: SchedulerTask) {
     if (typeof options !== 'object' || options === null) throw invalidInput('options', 'an object', options);
@@ -116,7 +118,11 @@ export class Runtime implements ControlHost {
     this.dirtyPool = worker === undefined ? new DirtyPool() : null;
     this.scheduler = new Scheduler(this, index, this.clock, { budget, sliceMs, count });
     this.scheduler.modules = new ModuleCache();
+    this.booted = new Promise((resolve) => {
+      this.markBooted = resolve;
+    });
     if (count === 1) {
+      this.markBooted();
       this.names = new MapNameTable();
       this.router = null;
     } else {
@@ -126,11 +132,23 @@ export class Runtime implements ControlHost {
       this.router = new Router(index, count, worker?.ports ?? this.cluster!.ports0);
       this.scheduler.router = this.router;
       this.router.attach(new SchedulerEndpoint(this.scheduler, this));
-      if (worker !== undefined) this.forwardEvents();
+      if (worker !== undefined) {
+        this.forwardEvents();
+        for (let k = 0; k < count; k++) if (k !== index) this.router.post(k, R_READY, index, 0);
+      }
     }
     if (options.logCrashes) {
       this.events.on('crash', (r) => console.error(`[kairos] crash ${r.pid}${r.registeredName ? ` (${r.registeredName})` : ''}:`, r.reason));
     }
+  }
+
+  /**
+   * Resolves once every scheduler thread has booted. Spawning, sending, linking and
+   * monitoring work at once; synchronous questions about processes on other schedulers
+   * (`processInfo`, `isAlive`, `processes`, `register` of their pids) need their thread up.
+   */
+  ready(): Promise<void> {
+    return this.booted;
   }
 
   /** @internal Hosts scheduler `task.index` on this worker thread until the runtime stops it. */
@@ -192,11 +210,13 @@ export class Runtime implements ControlHost {
     const target = validateDestination(pid, 'pid', false);
     if (!this.scheduler.isRemote(target)) return this.scheduler.waitFor(target);
     return new Promise((resolve) => {
-      this.scheduler.spawn(function* watch(self) {
-        const ref = self.monitor(target);
+      // The monitor is set before this call returns, so it is ordered before any later signal.
+      let ref: Ref;
+      const watcher = this.scheduler.spawn(function* watch(self) {
         const down = yield* self.receive(downOf(ref));
         resolve(down.reason);
       }, [], null);
+      ref = this.scheduler.monitor(watcher, target);
     });
   }
 
@@ -327,6 +347,8 @@ export class Runtime implements ControlHost {
     switch (code) {
       case R_EVENT:
         return this.emitRemote(a as number, b as Pid, c, d);
+      case R_READY:
+        return this.checkBooted();
       case R_DOWN_SCHED:
         this.router!.markDown(a as number);
         return this.scheduler.schedulerDown(a as number, schedulerDownReason(a as number));
@@ -407,6 +429,12 @@ export class Runtime implements ControlHost {
     }
   }
 
+  private checkBooted(): void {
+    const r = this.router!;
+    for (let k = 0; k < this.schedulers; k++) if (!r.ready[k] && !r.down[k]) return;
+    this.markBooted();
+  }
+
   /** Scheduler thread `k` died (or the pool failed): its processes are gone, say so everywhere. */
   private schedulerDown(k: number, error: unknown): void {
     if (this.closed || k < 1 || this.router!.down[k]) return;
@@ -417,6 +445,7 @@ export class Runtime implements ControlHost {
       if (key !== undefined && Pid.fromKey(key).scheduler === k) this.names.remove(name, key);
     }
     this.scheduler.schedulerDown(k, schedulerDownReason(k));
+    this.checkBooted();
     this.events.emit('scheduler_down', k, serializeError(error));
   }
 
