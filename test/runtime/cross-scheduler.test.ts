@@ -17,6 +17,18 @@ async function twoSchedulers(t: { teardown(fn: () => unknown): void }): Promise<
   return rt;
 }
 
+// Booting a scheduler thread from TypeScript sources is costly, so the rules that leave the
+// runtime as they found it share one; tests that stop a scheduler make their own.
+let shared: Runtime | undefined;
+test.before(async () => {
+  shared = new Runtime({ schedulers: 2 });
+  await shared.ready();
+});
+test.after.always(async () => {
+  await shared?.shutdown();
+});
+const sharedRuntime = async (): Promise<Runtime> => shared!;
+
 /** Runs `body` as a process on scheduler 0 and resolves with its return value. */
 function inProcess<T>(rt: Runtime, body: (self: Self) => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -39,7 +51,7 @@ async function receiveOrFail<T>(self: Self, pattern: (m: unknown) => m is T): Pr
 const isReply = (m: unknown): m is { n: number; at: Pid } => typeof m === 'object' && m !== null && 'n' in m;
 
 test('a process spawned by module reference runs on the scheduler it names and its pid says so', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const reply = await inProcess(rt, async (self) => {
     const echo = self.spawn(on1('echo'));
     t.is(echo.scheduler, 1);
@@ -52,7 +64,7 @@ test('a process spawned by module reference runs on the scheduler it names and i
 });
 
 test('messages between one pair of processes on different schedulers arrive in send order', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const received = await inProcess(rt, async (self) => {
     const relay = self.spawn(on1('relay'), self.pid);
     for (let i = 0; i < 2000; i++) self.send(relay, i);
@@ -64,7 +76,7 @@ test('messages between one pair of processes on different schedulers arrive in s
 });
 
 test('an abnormal exit on another scheduler kills a linked process that is not trapping, with the same reason', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const victim = rt.spawn(async (self: Self) => {
     const peer = self.spawnLink(on1('exitOnRequest'));
     self.send(peer, 'boom');
@@ -74,7 +86,7 @@ test('an abnormal exit on another scheduler kills a linked process that is not t
 });
 
 test('a normal exit on another scheduler does not kill a linked process', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const outcome = await inProcess(rt, async (self) => {
     const peer = self.spawnLink(on1('echo'));
     const { ref } = self.spawnMonitor(on1('exitOnRequest'));
@@ -86,7 +98,7 @@ test('a normal exit on another scheduler does not kill a linked process', async 
 });
 
 test('a trapping process receives EXIT from a process on another scheduler with its error reason intact', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const exit = await inProcess(rt, async (self) => {
     self.trapExit(true);
     const peer = self.spawnLink(on1('crashAfter'), 1);
@@ -96,7 +108,7 @@ test('a trapping process receives EXIT from a process on another scheduler with 
 });
 
 test('a monitor across schedulers delivers DOWN with its ref, the pid and the reason', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const [down, pid, ref] = await inProcess(rt, async (self) => {
     const spawned = self.spawnMonitor(on1('exitOnRequest'));
     self.send(spawned.pid, 'bye');
@@ -108,7 +120,7 @@ test('a monitor across schedulers delivers DOWN with its ref, the pid and the re
 });
 
 test('monitoring and linking to a dead pid on another scheduler answer noproc', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const dead = rt.spawn(on1('exitOnRequest'));
   rt.send(dead, 'gone');
   await rt.wait(dead);
@@ -124,7 +136,7 @@ test('monitoring and linking to a dead pid on another scheduler answer noproc', 
 });
 
 test("exit(pid, 'kill') across schedulers kills even a trapping process, with reason 'killed'", async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const report = rt.spawn(async (self: Self) => {
     await self.receive();
   });
@@ -147,7 +159,7 @@ test('a synchronous question about a scheduler that has not booted fails with sc
 });
 
 test('a name registered on one scheduler is seen at once on the other, reaches the process, and is freed at exit', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const pid = rt.spawn(on1('named'), 'cross-echo');
   await until(() => rt.whereis('cross-echo') !== undefined);
   t.true(rt.whereis('cross-echo')!.equals(pid));
@@ -165,7 +177,7 @@ test('a name registered on one scheduler is seen at once on the other, reaches t
 });
 
 test('processInfo, isAlive and processes report processes on another scheduler', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const pid = rt.spawn(on1('echo'));
   await until(() => rt.processInfo(pid)?.status === 'waiting');
   const info = rt.processInfo(pid)!;
@@ -180,7 +192,7 @@ test('processInfo, isAlive and processes report processes on another scheduler',
 });
 
 test('a message that cannot be copied to another scheduler makes send throw invalid_input naming the field, and the runtime keeps working', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const pid = rt.spawn(on1('echo'));
   const err = t.throws(() => rt.send(pid, { ok: 1, nested: [{ bad: () => 1 }] }));
   t.true(isKairosError(err, 'invalid_input'));
@@ -193,7 +205,7 @@ test('a message that cannot be copied to another scheduler makes send throw inva
 });
 
 test('Map, Set, Date, BigInt and typed arrays cross schedulers intact', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const value = { m: new Map([['k', 1]]), s: new Set(['a']), d: new Date(86_400_000), b: 2n ** 70n, u: new Uint8Array([1, 2, 3]) };
   const back = await inProcess(rt, async (self) => {
     const relay = self.spawn(on1('relay'), self.pid);
@@ -204,7 +216,7 @@ test('Map, Set, Date, BigInt and typed arrays cross schedulers intact', async (t
 });
 
 test('spawnLink across schedulers is atomic: a child that dies at once still kills its parent', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   const parent = rt.spawn(async (self: Self) => {
     self.spawnLink(on1('crashAfter'), 0);
     await self.receive();
@@ -233,7 +245,7 @@ test('when a scheduler thread dies, its processes exit with { scheduler_down } a
 });
 
 test('dirty work runs a CPU-heavy export off the schedulers and resolves to its result', async (t) => {
-  const rt = await twoSchedulers(t);
+  const rt = await sharedRuntime();
   t.is(await rt.dirty({ module: FIXTURES, export: 'fib' }, 20), 6765);
   await t.throwsAsync(rt.dirty({ module: FIXTURES, export: 'missing' }));
 });
