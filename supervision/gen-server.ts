@@ -1,6 +1,6 @@
 import {
   OUTSIDE, ProcessExit, Runtime, TIMEOUT, errorReason, isExit,
-  type ExitReason, type Pid, type Ref, type Self,
+  type ExitReason, type ModuleRef, type Pid, type Ref, type Self,
 } from '../runtime/index.ts';
 import { KairosError, assertNever, invalidInput, isKairosError, preview } from './errors.ts';
 import {
@@ -39,6 +39,16 @@ export interface GenServerBehaviour<S, A = undefined, Req = any, Rep = any, Cast
 }
 
 type AnyBehaviour = GenServerBehaviour<any, any, any, any, any>;
+
+/**
+ * A behaviour named by module and export (a module's exported behaviour object), so the
+ * server can run on any scheduler: `{ module: new URL('./counter.js', import.meta.url),
+ * export: 'counter', scheduler?: 1 }`. Its init arguments are copied to that scheduler.
+ */
+export type BehaviourRef = ModuleRef;
+
+/** This module, spawned by reference to host a server whose behaviour is a {@link BehaviourRef}. */
+const SELF_MODULE = import.meta.url;
 
 export interface StartOptions {
   /** Register the server under this name before `init` runs (OTP `{local, Name}`). */
@@ -277,6 +287,27 @@ function* serverBody(
   }
 }
 
+/** The body of a server started from a {@link BehaviourRef}: load the behaviour here, then serve. */
+export function* serverByReference(
+  self: Self, ack: Ref, parent: Pid | undefined, ref: { module: string; export: string }, args: unknown, name: string | undefined,
+): Generator<unknown, void, unknown> {
+  let behaviour: AnyBehaviour;
+  try {
+    const mod = (yield* self.await(import(ref.module))) as Record<string, unknown>;
+    const exported = mod[ref.export];
+    if (exported === undefined) throw invalidInput(`export ${JSON.stringify(ref.export)} of ${ref.module}`, 'a gen-server behaviour object', exported);
+    behaviour = validateBehaviour(exported);
+  } catch (err) {
+    sendAck(self, ack, initError(errorReason(err), err));
+    return self.exit(errorReason(err));
+  }
+  yield* serverBody(self, ack, parent, behaviour, args, name);
+}
+
+function isBehaviourRef(value: unknown): value is BehaviourRef {
+  return typeof value === 'object' && value !== null && 'module' in value && 'export' in value && !('init' in value);
+}
+
 /** Registration happens in the new process, so two racing starts cannot both get the name. */
 function claimName(self: Self, ack: Ref, name: string): boolean {
   const holder = self.whereis(name);
@@ -307,16 +338,24 @@ function validateOptions(options: unknown): { name: string | undefined; timeout:
   return { name, timeout: timeout === undefined ? Infinity : validateTimeout('options.timeout', timeout) };
 }
 
-function startOp<A>(caller: Caller, link: boolean, behaviour: GenServerBehaviour<any, A>, args: A, options?: StartOptions): Op<StartResult> {
+function startOp<A>(caller: Caller, link: boolean, behaviour: GenServerBehaviour<any, A> | BehaviourRef, args: A, options?: StartOptions): Op<StartResult> {
   return op(caller, (self) => startServer(self, link, behaviour, args, options, caller instanceof Runtime ? OUTSIDE : undefined));
 }
 
 /** The start protocol for a gen-server, for behaviours (the supervisor) built on this one. */
 export function* startServer<A>(
-  self: Self, link: boolean, behaviour: GenServerBehaviour<any, A>, args: A, options: StartOptions | undefined, parent: Pid | undefined,
+  self: Self, link: boolean, behaviour: GenServerBehaviour<any, A> | BehaviourRef, args: A, options: StartOptions | undefined, parent: Pid | undefined,
 ): Protocol<StartResult> {
-  const b = validateBehaviour(behaviour);
   const { name, timeout } = validateOptions(options);
+  if (isBehaviourRef(behaviour)) {
+    const ref = behaviour as BehaviourRef;
+    const module = ref.module instanceof URL ? ref.module.href : ref.module;
+    const body: ModuleRef = ref.scheduler === undefined
+      ? { module: SELF_MODULE, export: 'serverByReference' }
+      : { module: SELF_MODULE, export: 'serverByReference', scheduler: ref.scheduler };
+    return yield* startProtocol(self, { body, args: [{ module, export: ref.export }, args, name], link, name, timeout }, parent);
+  }
+  const b = validateBehaviour(behaviour);
   return yield* startProtocol(self, { body: serverBody, args: [b, args, name] as [AnyBehaviour, unknown, string | undefined], link, name, timeout }, parent);
 }
 
@@ -354,7 +393,7 @@ export const GenServer = {
    * `terminate` when it traps exits.
    * @throws invalid_input, already_started (with `pid`), init_failed (with `reason`), timeout
    */
-  start<A>(caller: Caller, behaviour: GenServerBehaviour<any, A>, args: A, options?: StartOptions): Op<StartResult> {
+  start<A>(caller: Caller, behaviour: GenServerBehaviour<any, A> | BehaviourRef, args: A, options?: StartOptions): Op<StartResult> {
     return startOp(caller, false, behaviour, args, options);
   },
 
@@ -363,7 +402,7 @@ export const GenServer = {
    * parent. As in OTP, if `init` fails abnormally a caller that does not trap exits dies too.
    * @throws invalid_input, already_started (with `pid`), init_failed (with `reason`), timeout
    */
-  startLink<A>(self: Self, behaviour: GenServerBehaviour<any, A>, args: A, options?: StartOptions): Op<StartResult> {
+  startLink<A>(self: Self, behaviour: GenServerBehaviour<any, A> | BehaviourRef, args: A, options?: StartOptions): Op<StartResult> {
     if (self instanceof Runtime) throw invalidInput('self', "a process's self (a link needs a calling process; use start from outside)", self);
     return startOp(self, true, behaviour, args, options);
   },

@@ -1,6 +1,6 @@
 import {
   TIMEOUT, isDown, isExit, isPid, reasonEquals, isKairosError as isRuntimeError,
-  type Body, type ExitReason, type Pid, type Ref, type Self,
+  type Body, type ExitReason, type ModuleRef, type Pid, type Ref, type Self,
 } from '../runtime/index.ts';
 import { KairosError, assertNever, describeReason, invalidInput } from './errors.ts';
 import { wait, type Caller, type Protocol } from './op.ts';
@@ -163,7 +163,7 @@ export function* stopProtocol(self: Self, server: ServerRef, reason: ExitReason,
 
 export interface StartSpec<A extends unknown[]> {
   /** The process body; it receives the ack alias and the parent (the starter when linked) after `self`. */
-  readonly body: Body<[ack: Ref, parent: Pid | undefined, ...args: A]>;
+  readonly body: Body<[ack: Ref, parent: Pid | undefined, ...args: A]> | ModuleRef;
   readonly args: A;
   readonly link: boolean;
   readonly name: string | undefined;

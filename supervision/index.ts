@@ -9,7 +9,7 @@
  * in an async one; from outside any process pass the `Runtime` and `await`.
  */
 export { GenServer, startServer } from './gen-server.ts';
-export type { GenServerBehaviour, StartOptions } from './gen-server.ts';
+export type { GenServerBehaviour, BehaviourRef, StartOptions } from './gen-server.ts';
 export { ok, ignore, reply, noreply, stop, stopReply } from './results.ts';
 export type { Ok, Ignore, Reply, Noreply, Stop, InitResult, CallResult, CastResult, NextOptions, Returns } from './results.ts';
 export type { From, ServerRef, StartResult } from './gen.ts';
