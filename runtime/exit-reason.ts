@@ -60,9 +60,13 @@ export function errorReason(err: unknown): ExitReason {
   return { error: serializeError(err) };
 }
 
-/** True when `reason` is an abnormal exit (anything but `'normal'`), as OTP's crash reports count it. */
-export function isAbnormal(reason: ExitReason): boolean {
-  return reason !== 'normal';
+/**
+ * True when an exit with `reason` is a crash as OTP's crash reports count it: anything but
+ * `'normal'`, `'shutdown'` and `{ shutdown: term }` (orderly stops, e.g. by a supervisor).
+ */
+export function isCrash(reason: ExitReason): boolean {
+  if (reason === 'normal' || reason === 'shutdown') return false;
+  return !(typeof reason === 'object' && reason !== null && !Array.isArray(reason) && Object.keys(reason).length === 1 && 'shutdown' in reason);
 }
 
 /** Value equality for exit reasons and other plain terms (pids and refs by value). */

@@ -16,7 +16,7 @@ import { DirtyPool } from './dirty-pool.ts';
 import { downOf } from './messages.ts';
 import { assertSendable } from './codec.ts';
 
-/** An abnormal exit, as OTP's crash reports describe it. */
+/** A crash (an exit other than `normal`, `shutdown` or `{ shutdown: term }`), as OTP's crash reports describe it. */
 export interface CrashReport {
   readonly pid: Pid;
   readonly reason: ExitReason;

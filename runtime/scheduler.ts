@@ -2,7 +2,7 @@ import { Pid, Ref } from './pid.ts';
 import { Fifo } from './fifo.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { KairosError, preview } from './errors.ts';
-import { errorReason, isAbnormal, type ExitReason } from './exit-reason.ts';
+import { errorReason, isCrash, type ExitReason } from './exit-reason.ts';
 import type { DownMessage, ExitMessage } from './messages.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { Runtime } from './runtime.ts';
@@ -748,7 +748,7 @@ export class Scheduler {
     this.notifyWaiters(p.pid, reason);
     const events = this.runtime.events;
     events.emit('exit', p.pid, reason);
-    if (isAbnormal(reason)) {
+    if (isCrash(reason)) {
       const report: { pid: Pid; reason: ExitReason; registeredName?: string; info?: Record<string, unknown> } = { pid: p.pid, reason };
       if (name !== undefined) report.registeredName = name;
       if (info !== undefined) report.info = info;

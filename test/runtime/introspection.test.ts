@@ -120,3 +120,16 @@ test('isAlive is true while a process lives and false once it has exited', async
   });
   t.false(rt.isAlive(pid));
 });
+
+test("exits with 'shutdown' or { shutdown: term } are orderly stops, not crashes, as in OTP's crash reports", async (t) => {
+  const rt = makeRuntime(t);
+  const crashed: ExitReason[] = [];
+  rt.events.on('crash', (r) => crashed.push(r.reason));
+  for (const reason of ['shutdown', { shutdown: 'by supervisor' }, 'other'] as ExitReason[]) {
+    const pid = spawnIdle(rt);
+    const exited = exitOf(rt, pid);
+    rt.exit(pid, reason);
+    await exited;
+  }
+  t.deepEqual(crashed, ['other']);
+});
