@@ -66,8 +66,8 @@ export class Scheduler {
   private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
   /** Active process aliases (ref key → owner) and, per owner, its alias keys; side tables keep Proc small. */
   private readonly aliases = new Map<number, Proc>();
-  private readonly aliasesOf = new Map<Proc, number[]>();
-  private readonly crashInfo = new Map<Proc, Record<string, unknown>>();
+  private readonly aliasesOf = new Map<number, number[]>();
+  private readonly crashInfo = new Map<number, Record<string, unknown>>();
   private readonly budget: number;
   private readonly sliceMs: number;
   /** Per target scheduler, the next spawn sequence number this scheduler allocates there. */
@@ -565,8 +565,8 @@ export class Scheduler {
   alias(p: Proc): Ref {
     const ref = this.makeRef();
     this.aliases.set(ref.key, p);
-    const own = this.aliasesOf.get(p);
-    if (own === undefined) this.aliasesOf.set(p, [ref.key]);
+    const own = this.aliasesOf.get(p.pid.key);
+    if (own === undefined) this.aliasesOf.set(p.pid.key, [ref.key]);
     else own.push(ref.key);
     return ref;
   }
@@ -574,29 +574,29 @@ export class Scheduler {
   unalias(p: Proc, ref: Ref): boolean {
     if (this.aliases.get(ref.key) !== p) return false;
     this.aliases.delete(ref.key);
-    const own = this.aliasesOf.get(p)!;
+    const own = this.aliasesOf.get(p.pid.key)!;
     own.splice(own.indexOf(ref.key), 1);
-    if (own.length === 0) this.aliasesOf.delete(p);
+    if (own.length === 0) this.aliasesOf.delete(p.pid.key);
     return true;
   }
 
   setCrashInfo(p: Proc, info: Record<string, unknown> | undefined): void {
-    if (info === undefined) this.crashInfo.delete(p);
-    else this.crashInfo.set(p, info);
+    if (info === undefined) this.crashInfo.delete(p.pid.key);
+    else this.crashInfo.set(p.pid.key, info);
   }
 
   /** Drops what side tables hold for a process that exited; returns its crash info. */
   private releaseSideTables(p: Proc): Record<string, unknown> | undefined {
     if (this.aliasesOf.size > 0) {
-      const own = this.aliasesOf.get(p);
+      const own = this.aliasesOf.get(p.pid.key);
       if (own !== undefined) {
         for (const key of own) this.aliases.delete(key);
-        this.aliasesOf.delete(p);
+        this.aliasesOf.delete(p.pid.key);
       }
     }
     if (this.crashInfo.size === 0) return undefined;
-    const info = this.crashInfo.get(p);
-    this.crashInfo.delete(p);
+    const info = this.crashInfo.get(p.pid.key);
+    this.crashInfo.delete(p.pid.key);
     return info;
   }
 
