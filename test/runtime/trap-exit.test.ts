@@ -1,6 +1,6 @@
 import test from 'ava';
-import { exitFrom, isExit, type Pid, type Self } from '../../runtime/index.ts';
-import { MUST, exitOf, got, makeRuntime, run, spawnIdle } from './helpers.ts';
+import { exitFrom, isExit, type Self } from '../../runtime/index.ts';
+import { MUST, exitOf, got, makeRuntime, run } from './helpers.ts';
 
 test('a trapping process receives an EXIT message when a linked process exits normally', async (t) => {
   const rt = makeRuntime(t);
