@@ -57,12 +57,11 @@ export const ST_WAITING = 3;
 export const ST_AWAITING = 4;
 export const ST_DEAD = 5;
 
+/** One monitor, shared by the watcher's `monitors` and the target's `monitoredBy` (one object per monitor). */
 export interface MonitorEntry {
   readonly ref: Ref;
-  /** The watched process (held) or the watcher (monitoredBy). */
-  readonly pid: Pid;
-  /** Set when the monitor was made by registered name: DOWN then names it. */
-  readonly name: string | undefined;
+  readonly watcher: Pid;
+  readonly target: Pid;
 }
 
 /**

@@ -47,7 +47,7 @@ export class SchedulerEndpoint implements RemoteHandler {
 
   inMonitor(serial: number, from: Pid, ref: Ref): void {
     const p = this.sched.bySerial(serial);
-    if (p !== undefined) (p.monitoredBy ??= new Map()).set(ref.key, { ref, pid: from, name: undefined });
+    if (p !== undefined) (p.monitoredBy ??= new Map()).set(ref.key, { ref, watcher: from, target: p.pid });
     else this.sched.router!.post(from.scheduler, R_DOWN, from.serial, ref, new Pid(this.sched.index, serial), 'noproc');
   }
 
@@ -63,7 +63,7 @@ export class SchedulerEndpoint implements RemoteHandler {
   inSpawn(serial: number, ref: ResolvedModuleRef, args: unknown[], linkTo: Pid | null, monitor: [Pid, Ref] | null): void {
     if (this.sched.stopped) return;
     const p = this.sched.create(serial, null, args, linkTo);
-    if (monitor !== null) p.monitoredBy = new Map([[monitor[1].key, { ref: monitor[1], pid: monitor[0], name: undefined }]]);
+    if (monitor !== null) p.monitoredBy = new Map([[monitor[1].key, { ref: monitor[1], watcher: monitor[0], target: p.pid }]]);
     this.sched.loadBody(p, ref);
   }
 

@@ -266,8 +266,9 @@ export class Runtime implements ControlHost {
   whereis(name: string): Pid | undefined {
     const key = this.names.lookup(validateName(name));
     if (key === undefined) return undefined;
-    const pid = Pid.fromKey(key);
-    return this.scheduler.isRemote(pid) ? pid : (this.scheduler.lookup(pid)?.pid ?? pid);
+    // A local process's own pid object: no allocation, and sends to it skip the table probe.
+    const local = this.scheduler.byKey(key);
+    return local === undefined ? Pid.fromKey(key) : local.pid;
   }
 
   registered(): string[] {
@@ -478,8 +479,8 @@ function infoOf(p: Proc): ProcessInfo {
     status: statusOf(p),
     messageQueueLen: p.mailboxLength,
     links: p.links === null ? [] : [...p.links.values()],
-    monitors: p.monitors === null ? [] : [...p.monitors.values()].map((m) => ({ ref: m.ref, pid: m.pid })),
-    monitoredBy: p.monitoredBy === null ? [] : [...p.monitoredBy.values()].map((m) => m.pid),
+    monitors: p.monitors === null ? [] : [...p.monitors.values()].map((m) => ({ ref: m.ref, pid: m.target })),
+    monitoredBy: p.monitoredBy === null ? [] : [...p.monitoredBy.values()].map((m) => m.watcher),
     trapExit: p.trapping,
   };
   return p.name === undefined ? info : { ...info, registeredName: p.name };

@@ -1,5 +1,6 @@
 import { Pid, Ref } from './pid.ts';
 import { Fifo } from './fifo.ts';
+import { SignalQueue } from './signal-queue.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { KairosError, preview } from './errors.ts';
 import { errorReason, isCrash, type ExitReason } from './exit-reason.ts';
@@ -25,20 +26,11 @@ const WAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: fals
 const PREEMPT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: PREEMPT });
 const AWAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: AWAIT });
 
+/** Pid keys are scheduler * PID_SPAN + serial (see Pid.key). */
+const PID_SPAN = 2 ** 40;
+
 export const SIG_EXIT = 0;
 export const SIG_DOWN = 1;
-
-/** An exit or DOWN signal waiting in the scheduler's signal queue (processed iteratively, never by recursion). */
-class Signal {
-  constructor(
-    readonly kind: number,
-    readonly to: Pid,
-    readonly from: Pid | string,
-    readonly reason: ExitReason,
-    readonly link: boolean,
-    readonly ref: Ref | null,
-  ) {}
-}
 
 export interface SchedulerOptions {
   /** Reductions (messages received, messages sent) a process may use before it is preempted at its next receive. */
@@ -61,7 +53,9 @@ export class Scheduler {
   current: Proc | null = null;
   private readonly procs = new Map<number, Proc>();
   private readonly runq = new Fifo<Proc>();
-  private readonly signals = new Fifo<Signal>();
+  private readonly signals = new SignalQueue();
+  /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
+  private readonly timedOut = new Fifo<Proc>();
   private readonly timers = new TimerHeap<Proc>();
   private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
   /** Active process aliases (ref key → owner) and, per owner, its alias keys; side tables keep Proc small. */
@@ -113,6 +107,12 @@ export class Scheduler {
     return this.procs.get(serial);
   }
 
+  /** The live local process with this pid key, if any. */
+  byKey(key: number): Proc | undefined {
+    const serial = key % PID_SPAN;
+    return key - serial === this.index * PID_SPAN ? this.procs.get(serial) : undefined;
+  }
+
   isRemote(pid: Pid | Ref): boolean {
     return pid.scheduler !== this.index;
   }
@@ -162,8 +162,9 @@ export class Scheduler {
       const p = this.create(this.allocSerial(target), null, args, linkTo === null ? null : linkTo.pid);
       if (linkTo !== null) (linkTo.links ??= new Map()).set(p.pid.key, p.pid);
       if (watcher !== null) {
-        (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, pid: p.pid, name: undefined });
-        p.monitoredBy = new Map([[mref!.key, { ref: mref!, pid: watcher.pid, name: undefined }]]);
+        const entry = { ref: mref!, watcher: watcher.pid, target: p.pid };
+        (watcher.monitors ??= new Map()).set(mref!.key, entry);
+        p.monitoredBy = new Map([[mref!.key, entry]]);
       }
       this.loadBody(p, ref);
       return { pid: p.pid, ref: mref };
@@ -171,7 +172,7 @@ export class Scheduler {
     assertSendable(args, 'args');
     const pid = new Pid(target, this.allocSerial(target));
     if (linkTo !== null) (linkTo.links ??= new Map()).set(pid.key, pid);
-    if (watcher !== null) (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, pid, name: undefined });
+    if (watcher !== null) (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, watcher: watcher.pid, target: pid });
     if (this.router!.down[target]) {
       if (linkTo !== null) this.pushSignal(SIG_EXIT, linkTo.pid, pid, schedulerDownReason(target), true, null);
       if (watcher !== null) this.pushSignal(SIG_DOWN, watcher.pid, pid, schedulerDownReason(target), false, mref);
@@ -241,17 +242,18 @@ export class Scheduler {
   private readonly drain = (): void => {
     this.drainScheduled = false;
     const runq = this.runq;
+    const timedOut = this.timedOut;
     const start = performance.now();
     let n = 0;
-    while (runq.length > 0 && !this.stopped) {
-      const p = runq.shift()!;
+    while ((runq.length > 0 || timedOut.length > 0) && !this.stopped) {
+      const p = timedOut.length > 0 ? timedOut.shift()! : runq.shift()!;
       p.flags &= ~FLAG_QUEUED;
       if ((p.flags & FLAG_DEAD) !== 0) continue;
       if ((p.flags & FLAG_GENERATOR) !== 0) this.runGenerator(p);
       else this.runAsync(p);
       if ((++n & 63) === 0 && performance.now() - start > this.sliceMs) break;
     }
-    if (runq.length > 0) this.scheduleDrain();
+    if (runq.length > 0 || timedOut.length > 0) this.scheduleDrain();
   };
 
   private runGenerator(p: Proc): void {
@@ -523,7 +525,12 @@ export class Scheduler {
       timers.pop();
       if (!isTimerLive(p, token)) continue;
       p.flags = (p.flags & ~FLAG_TIMER_ARMED) | FLAG_TIMED_OUT;
-      if (p.state === ST_WAITING) this.makeRunnable(p);
+      if (p.state === ST_WAITING && (p.flags & FLAG_QUEUED) === 0) {
+        p.flags |= FLAG_QUEUED;
+        p.state = ST_RUNNABLE;
+        this.timedOut.push(p);
+        this.scheduleDrain();
+      }
     }
     this.armHost();
   };
@@ -612,16 +619,17 @@ export class Scheduler {
 
   /** Queues a signal for a local process; {@link Scheduler.flush} delivers it. */
   pushSignal(kind: number, to: Pid, from: Pid | string, reason: ExitReason, link: boolean, ref: Ref | null): void {
-    this.signals.push(new Signal(kind, to, from, reason, link, ref));
+    this.signals.push(kind, to, from, reason, link, ref);
   }
 
   flush(): void {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (let s = this.signals.shift(); s !== undefined; s = this.signals.shift()) {
-        if (s.kind === SIG_EXIT) this.receiveExit(s);
-        else this.receiveDown(s);
+      const q = this.signals;
+      while (q.shift()) {
+        if (q.kind === SIG_EXIT) this.receiveExit(q.to!, q.from as Pid, q.reason, q.link);
+        else this.receiveDown(q.to!, q.ref!, q.from, q.reason);
       }
     } finally {
       this.flushing = false;
@@ -629,30 +637,29 @@ export class Scheduler {
   }
 
   /** Erlang's rules for a received exit signal (reference manual, "Receiving Exit Signals"). */
-  private receiveExit(s: Signal): void {
-    const p = this.lookup(s.to);
+  private receiveExit(to: Pid, from: Pid, reason: ExitReason, link: boolean): void {
+    const p = this.lookup(to);
     if (p === undefined) return;
-    const from = s.from as Pid;
-    if (s.link) {
+    if (link) {
       if (p.links === null || !p.links.delete(from.key)) return;
-    } else if (s.reason === 'kill') {
+    } else if (reason === 'kill') {
       return this.exitProc(p, 'killed');
     }
     if (p.trapping) {
-      const msg: ExitMessage = { type: 'EXIT', from, reason: s.reason };
+      const msg: ExitMessage = { type: 'EXIT', from, reason };
       return this.deliverTo(p, msg);
     }
-    if (s.reason === 'normal') {
-      if (!s.link && from.equals(p.pid)) this.exitProc(p, 'normal');
+    if (reason === 'normal') {
+      if (!link && from.equals(p.pid)) this.exitProc(p, 'normal');
       return;
     }
-    this.exitProc(p, s.reason);
+    this.exitProc(p, reason);
   }
 
-  private receiveDown(s: Signal): void {
-    const p = this.lookup(s.to);
-    if (p === undefined || p.monitors === null || !p.monitors.delete(s.ref!.key)) return;
-    const msg: DownMessage = { type: 'DOWN', ref: s.ref!, pid: s.from, reason: s.reason };
+  private receiveDown(to: Pid, ref: Ref, from: Pid | string, reason: ExitReason): void {
+    const p = this.lookup(to);
+    if (p === undefined || p.monitors === null || !p.monitors.delete(ref.key)) return;
+    const msg: DownMessage = { type: 'DOWN', ref, pid: from, reason };
     this.deliverTo(p, msg);
   }
 
@@ -689,7 +696,7 @@ export class Scheduler {
     const ref = this.makeRef();
     const pid = typeof target === 'string' ? this.runtime.whereis(target) : target;
     if (pid !== undefined && pid.scheduler !== this.index) {
-      (p.monitors ??= new Map()).set(ref.key, { ref, pid, name: undefined });
+      (p.monitors ??= new Map()).set(ref.key, { ref, watcher: p.pid, target: pid });
       if (this.router!.down[pid.scheduler]) {
         this.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
         this.flush();
@@ -704,8 +711,9 @@ export class Scheduler {
       this.deliverTo(p, msg);
       return ref;
     }
-    (p.monitors ??= new Map()).set(ref.key, { ref, pid: t.pid, name: undefined });
-    (t.monitoredBy ??= new Map()).set(ref.key, { ref, pid: p.pid, name: undefined });
+    const entry = { ref, watcher: p.pid, target: t.pid };
+    (p.monitors ??= new Map()).set(ref.key, entry);
+    (t.monitoredBy ??= new Map()).set(ref.key, entry);
     return ref;
   }
 
@@ -713,8 +721,8 @@ export class Scheduler {
     const entry = p.monitors?.get(ref.key);
     if (entry === undefined) return false;
     p.monitors!.delete(ref.key);
-    if (entry.pid.scheduler !== this.index) this.router!.post(entry.pid.scheduler, R_DEMONITOR, entry.pid.serial, ref);
-    else this.lookup(entry.pid)?.monitoredBy?.delete(ref.key);
+    if (entry.target.scheduler !== this.index) this.router!.post(entry.target.scheduler, R_DEMONITOR, entry.target.serial, ref);
+    else this.lookup(entry.target)?.monitoredBy?.delete(ref.key);
     return true;
   }
 
@@ -769,15 +777,15 @@ export class Scheduler {
     }
     if (p.monitors !== null) {
       for (const m of p.monitors.values()) {
-        if (m.pid.scheduler === this.index) this.lookup(m.pid)?.monitoredBy?.delete(m.ref.key);
-        else router!.post(m.pid.scheduler, R_DEMONITOR, m.pid.serial, m.ref);
+        if (m.target.scheduler === this.index) this.lookup(m.target)?.monitoredBy?.delete(m.ref.key);
+        else router!.post(m.target.scheduler, R_DEMONITOR, m.target.serial, m.ref);
       }
       p.monitors = null;
     }
     if (p.monitoredBy !== null) {
       for (const m of p.monitoredBy.values()) {
-        if (m.pid.scheduler === this.index) this.pushSignal(SIG_DOWN, m.pid, p.pid, reason, false, m.ref);
-        else router!.post(m.pid.scheduler, R_DOWN, m.pid.serial, m.ref, p.pid, reason);
+        if (m.watcher.scheduler === this.index) this.pushSignal(SIG_DOWN, m.watcher, p.pid, reason, false, m.ref);
+        else router!.post(m.watcher.scheduler, R_DOWN, m.watcher.serial, m.ref, p.pid, reason);
       }
       p.monitoredBy = null;
     }
@@ -790,8 +798,8 @@ export class Scheduler {
   schedulerDown(k: number, reason: ExitReason): void {
     for (const p of this.procs.values()) {
       if (p.links !== null) for (const pid of p.links.values()) if (pid.scheduler === k) this.pushSignal(SIG_EXIT, p.pid, pid, reason, true, null);
-      if (p.monitors !== null) for (const m of p.monitors.values()) if (m.pid.scheduler === k) this.pushSignal(SIG_DOWN, p.pid, m.pid, reason, false, m.ref);
-      if (p.monitoredBy !== null) for (const m of [...p.monitoredBy.values()]) if (m.pid.scheduler === k) p.monitoredBy.delete(m.ref.key);
+      if (p.monitors !== null) for (const m of p.monitors.values()) if (m.target.scheduler === k) this.pushSignal(SIG_DOWN, p.pid, m.target, reason, false, m.ref);
+      if (p.monitoredBy !== null) for (const m of [...p.monitoredBy.values()]) if (m.watcher.scheduler === k) p.monitoredBy.delete(m.ref.key);
     }
     this.flush();
   }
@@ -831,6 +839,7 @@ export class Scheduler {
     for (const list of this.waiters.values()) for (const resolve of list) resolve('killed');
     this.waiters.clear();
     this.runq.clear();
+    this.timedOut.clear();
     this.signals.clear();
     this.timers.clear();
     if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
