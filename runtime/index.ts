@@ -9,7 +9,7 @@ export type { RuntimeOptions, RuntimeEvents, CrashReport, ProcessInfo } from './
 export { Pid, Ref, isPid, isRef } from './pid.ts';
 export { TIMEOUT, ProcessExit } from './process.ts';
 export type { Self, Body, Receive, ReceiveOptions, DemonitorOptions, Timeout } from './process.ts';
-export { KairosError, isKairosError } from './errors.ts';
+export { KairosError, isKairosError, preview } from './errors.ts';
 export type { RuntimeErrorCode } from './errors.ts';
 export { reasonEquals, serializeError, errorReason } from './exit-reason.ts';
 export type { ExitReason, SerializedError } from './exit-reason.ts';

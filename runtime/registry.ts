@@ -1,33 +1,35 @@
 import { invalidInput } from './errors.ts';
+import { Pid } from './pid.ts';
 
 /**
- * The name table behind register/whereis: names map to pid keys. One per runtime; with
- * several schedulers it lives in shared memory so every thread sees the same names at once.
+ * The name table behind register/whereis. One per runtime; with several schedulers it lives
+ * in shared memory so every thread sees the same names at once.
  */
 export interface NameTable {
   /** Inserts `name` unless it is taken; returns false when taken. */
-  insert(name: string, pidKey: number): boolean;
-  lookup(name: string): number | undefined;
-  /** Removes `name` (only if it still maps to `pidKey`, when given); returns whether it did. */
-  remove(name: string, pidKey?: number): boolean;
+  insert(name: string, pid: Pid): boolean;
+  lookup(name: string): Pid | undefined;
+  /** Removes `name` (only if it still names `pid`, when given); returns whether it did. */
+  remove(name: string, pid?: Pid): boolean;
   names(): string[];
 }
 
+/** The single-scheduler table: a Map holding the processes' own pid objects (one probe per whereis). */
 export class MapNameTable implements NameTable {
-  private readonly map = new Map<string, number>();
+  private readonly map = new Map<string, Pid>();
 
-  insert(name: string, pidKey: number): boolean {
+  insert(name: string, pid: Pid): boolean {
     if (this.map.has(name)) return false;
-    this.map.set(name, pidKey);
+    this.map.set(name, pid);
     return true;
   }
 
-  lookup(name: string): number | undefined {
+  lookup(name: string): Pid | undefined {
     return this.map.get(name);
   }
 
-  remove(name: string, pidKey?: number): boolean {
-    if (pidKey !== undefined && this.map.get(name) !== pidKey) return false;
+  remove(name: string, pid?: Pid): boolean {
+    if (pid !== undefined && !pid.equals(this.map.get(name))) return false;
     return this.map.delete(name);
   }
 
@@ -80,7 +82,8 @@ export class SharedNameTable implements NameTable {
     this.capacity = this.pids.length;
   }
 
-  insert(name: string, pidKey: number): boolean {
+  insert(name: string, pid: Pid): boolean {
+    const pidKey = pid.key;
     const len = this.encode(name);
     return this.locked(() => {
       const hash = hashOf(this.scratch, len);
@@ -103,15 +106,17 @@ export class SharedNameTable implements NameTable {
     });
   }
 
-  lookup(name: string): number | undefined {
+  lookup(name: string): Pid | undefined {
     const len = this.encode(name);
-    return this.locked(() => {
+    const key = this.locked(() => {
       const slot = this.find(hashOf(this.scratch, len), len);
       return slot < 0 ? undefined : this.pids[slot];
     });
+    return key === undefined ? undefined : Pid.fromKey(key);
   }
 
-  remove(name: string, pidKey?: number): boolean {
+  remove(name: string, pid?: Pid): boolean {
+    const pidKey = pid?.key;
     const len = this.encode(name);
     return this.locked(() => {
       const slot = this.find(hashOf(this.scratch, len), len);

@@ -241,7 +241,7 @@ export class Runtime implements ControlHost {
       if (this.names.lookup(name) !== undefined && p.name !== name) throw nameTaken(name);
       throw new KairosError('already_registered', `register: ${pid} is already registered as ${JSON.stringify(p.name)}`, { pid: String(pid) });
     }
-    if (!this.names.insert(name, p.pid.key)) throw nameTaken(name);
+    if (!this.names.insert(name, p.pid)) throw nameTaken(name);
     p.name = name;
   }
 
@@ -249,11 +249,10 @@ export class Runtime implements ControlHost {
   unregister(name: string): void {
     this.checkOpen('unregister');
     validateName(name);
-    const key = this.names.lookup(name);
-    if (key === undefined || !this.names.remove(name, key)) {
+    const pid = this.names.lookup(name);
+    if (pid === undefined || !this.names.remove(name, pid)) {
       throw new KairosError('not_registered', `unregister: no process is registered as ${JSON.stringify(name)}`, { name });
     }
-    const pid = Pid.fromKey(key);
     if (this.scheduler.isRemote(pid)) this.callRemote(pid.scheduler, { op: 'unname', serial: pid.serial, name });
     else this.unname(this.scheduler.lookup(pid), name);
   }
@@ -264,11 +263,10 @@ export class Runtime implements ControlHost {
 
   /** The pid registered as `name`, or undefined (`whereis/1`). */
   whereis(name: string): Pid | undefined {
-    const key = this.names.lookup(validateName(name));
-    if (key === undefined) return undefined;
-    // A local process's own pid object: no allocation, and sends to it skip the table probe.
-    const local = this.scheduler.byKey(key);
-    return local === undefined ? Pid.fromKey(key) : local.pid;
+    const pid = this.names.lookup(validateName(name));
+    if (pid === undefined || pid.local !== undefined || this.scheduler.isRemote(pid)) return pid;
+    // The process's own pid object: sends to it then skip the table probe.
+    return this.scheduler.lookup(pid)?.pid ?? pid;
   }
 
   registered(): string[] {
@@ -442,8 +440,8 @@ export class Runtime implements ControlHost {
     this.router!.markDown(k);
     for (let j = 1; j < this.schedulers; j++) if (j !== k) this.router!.post(j, R_DOWN_SCHED, k, 0);
     for (const name of this.names.names()) {
-      const key = this.names.lookup(name);
-      if (key !== undefined && Pid.fromKey(key).scheduler === k) this.names.remove(name, key);
+      const pid = this.names.lookup(name);
+      if (pid !== undefined && pid.scheduler === k) this.names.remove(name, pid);
     }
     this.scheduler.schedulerDown(k, schedulerDownReason(k));
     this.checkBooted();
@@ -461,7 +459,7 @@ export class Runtime implements ControlHost {
 
   /** @internal A process exited: its name is free again. */
   releaseName(name: string, pid: Pid): void {
-    this.names.remove(name, pid.key);
+    this.names.remove(name, pid);
   }
 
   private checkOpen(operation: string): void {

@@ -26,9 +26,6 @@ const WAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: fals
 const PREEMPT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: PREEMPT });
 const AWAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: AWAIT });
 
-/** Pid keys are scheduler * PID_SPAN + serial (see Pid.key). */
-const PID_SPAN = 2 ** 40;
-
 export const SIG_EXIT = 0;
 export const SIG_DOWN = 1;
 
@@ -105,12 +102,6 @@ export class Scheduler {
 
   bySerial(serial: number): Proc | undefined {
     return this.procs.get(serial);
-  }
-
-  /** The live local process with this pid key, if any. */
-  byKey(key: number): Proc | undefined {
-    const serial = key % PID_SPAN;
-    return key - serial === this.index * PID_SPAN ? this.procs.get(serial) : undefined;
   }
 
   isRemote(pid: Pid | Ref): boolean {

@@ -1,4 +1,6 @@
-import { KairosError as RuntimeKairosError, type ExitReason, type Pid } from '../runtime/index.ts';
+import { KairosError as RuntimeKairosError, isKairosError as runtimeIsKairosError, preview, type ExitReason, type Pid } from '../runtime/index.ts';
+
+export { preview };
 
 /**
  * Error codes a caller of the supervision API can receive, each with its meaning:
@@ -69,39 +71,10 @@ export class KairosError extends RuntimeKairosError {
 }
 
 /** True when `err` is a KairosError (from any folder or thread), optionally with the given code. */
-export function isKairosError(err: unknown, code?: SupervisionErrorCode | (string & {})): err is KairosError {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: unknown; code?: unknown };
-  return e.name === 'KairosError' && typeof e.code === 'string' && (code === undefined || e.code === code);
-}
+export const isKairosError = runtimeIsKairosError as (err: unknown, code?: SupervisionErrorCode | (string & {})) => err is KairosError;
 
 export function invalidInput(field: string, expected: string, got: unknown): KairosError {
   return new KairosError('invalid_input', `${field} must be ${expected}, got ${preview(got)}`, { field });
-}
-
-/** A short, safe description of a value for error messages: never a whole payload. */
-export function preview(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return `a function${value.name ? ` (${value.name})` : ''}`;
-    default: {
-      if (Array.isArray(value)) return `an array of length ${value.length}`;
-      const ctor = (value as object).constructor;
-      const str = String(value);
-      if (ctor && ctor !== Object && /^<\d+\.\d+\.\d+>$|^#Ref</.test(str)) return str;
-      return ctor && ctor !== Object ? `an instance of ${ctor.name}` : 'an object';
-    }
-  }
 }
 
 /** A reason for messages: short JSON, pids and refs printed as the BEAM does. */
