@@ -143,9 +143,11 @@ export class Proc implements Self {
   resolve: ((value: unknown) => void) | null = null;
   reject: ((err: unknown) => void) | null = null;
   awaited: unknown = undefined;
-  links: Map<number, Pid> | null = null;
+  /** Linked pids: most processes have none or one, so one is held without a Map. */
+  links: Pid | Map<number, Pid> | null = null;
   monitors: Map<number, MonitorEntry> | null = null;
-  monitoredBy: Map<number, MonitorEntry> | null = null;
+  /** Monitors on this process, keyed by ref: none or one is held without a Map. */
+  monitoredBy: MonitorEntry | Map<number, MonitorEntry> | null = null;
   name: string | undefined = undefined;
 
   constructor(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean) {
@@ -170,6 +172,37 @@ export class Proc implements Self {
 
   get mailboxLength(): number {
     return this.mtail - this.mhead;
+  }
+
+  // ---- links and watchers (one-or-map sets) ---------------------------------------------
+
+  addLink(pid: Pid): void {
+    this.links = setAdd(this.links, pid.key, pid, pidKeyOf);
+  }
+
+  /** Removes the link to the pid with this key; false when there was none. */
+  removeLink(key: number): boolean {
+    const next = setDelete(this.links, key, pidKeyOf);
+    if (next === undefined) return false;
+    this.links = next;
+    return true;
+  }
+
+  linkList(): Pid[] {
+    return setValues(this.links);
+  }
+
+  addWatcher(entry: MonitorEntry): void {
+    this.monitoredBy = setAdd(this.monitoredBy, entry.ref.key, entry, refKeyOf);
+  }
+
+  removeWatcher(refKey: number): void {
+    const next = setDelete(this.monitoredBy, refKey, refKeyOf);
+    if (next !== undefined) this.monitoredBy = next;
+  }
+
+  watcherList(): MonitorEntry[] {
+    return setValues(this.monitoredBy);
   }
 
   // ---- mailbox -------------------------------------------------------------------------
@@ -374,6 +407,35 @@ export class Proc implements Self {
   private checkAlive(): void {
     if ((this.flags & FLAG_DEAD) !== 0) throw new ProcessExit('killed');
   }
+}
+
+type OneOrMap<V> = V | Map<number, V> | null;
+
+function pidKeyOf(pid: Pid): number {
+  return pid.key;
+}
+
+function refKeyOf(entry: MonitorEntry): number {
+  return entry.ref.key;
+}
+
+function setAdd<V extends object>(set: OneOrMap<V>, key: number, value: V, keyOf: (v: V) => number): OneOrMap<V> {
+  if (set === null) return value;
+  if (set instanceof Map) return set.set(key, value);
+  if (keyOf(set) === key) return value;
+  return new Map([[keyOf(set), set], [key, value]]);
+}
+
+/** The set without `key`, or undefined when `key` was not in it. */
+function setDelete<V extends object>(set: OneOrMap<V>, key: number, keyOf: (v: V) => number): OneOrMap<V> | undefined {
+  if (set === null) return undefined;
+  if (set instanceof Map) return set.delete(key) ? (set.size === 0 ? null : set) : undefined;
+  return keyOf(set) === key ? null : undefined;
+}
+
+function setValues<V extends object>(set: OneOrMap<V>): V[] {
+  if (set === null) return [];
+  return set instanceof Map ? [...set.values()] : [set];
 }
 
 function rejectAll(): boolean {

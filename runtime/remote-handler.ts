@@ -37,22 +37,22 @@ export class SchedulerEndpoint implements RemoteHandler {
 
   inLink(serial: number, from: Pid): void {
     const p = this.sched.bySerial(serial);
-    if (p !== undefined) (p.links ??= new Map()).set(from.key, from);
+    if (p !== undefined) p.addLink(from);
     else this.sched.router!.post(from.scheduler, R_EXIT, from.serial, new Pid(this.sched.index, serial), 'noproc', true);
   }
 
   inUnlink(serial: number, from: Pid): void {
-    this.sched.bySerial(serial)?.links?.delete(from.key);
+    this.sched.bySerial(serial)?.removeLink(from.key);
   }
 
   inMonitor(serial: number, from: Pid, ref: Ref): void {
     const p = this.sched.bySerial(serial);
-    if (p !== undefined) (p.monitoredBy ??= new Map()).set(ref.key, { ref, watcher: from, target: p.pid });
+    if (p !== undefined) p.addWatcher({ ref, watcher: from, target: p.pid });
     else this.sched.router!.post(from.scheduler, R_DOWN, from.serial, ref, new Pid(this.sched.index, serial), 'noproc');
   }
 
   inDemonitor(serial: number, ref: Ref): void {
-    this.sched.bySerial(serial)?.monitoredBy?.delete(ref.key);
+    this.sched.bySerial(serial)?.removeWatcher(ref.key);
   }
 
   inDown(serial: number, ref: Ref, from: Pid | string, reason: ExitReason): void {
@@ -63,7 +63,7 @@ export class SchedulerEndpoint implements RemoteHandler {
   inSpawn(serial: number, ref: ResolvedModuleRef, args: unknown[], linkTo: Pid | null, monitor: [Pid, Ref] | null): void {
     if (this.sched.stopped) return;
     const p = this.sched.create(serial, null, args, linkTo);
-    if (monitor !== null) p.monitoredBy = new Map([[monitor[1].key, { ref: monitor[1], watcher: monitor[0], target: p.pid }]]);
+    if (monitor !== null) p.addWatcher({ ref: monitor[1], watcher: monitor[0], target: p.pid });
     this.sched.loadBody(p, ref);
   }
 

@@ -476,9 +476,9 @@ function infoOf(p: Proc): ProcessInfo {
     pid: p.pid,
     status: statusOf(p),
     messageQueueLen: p.mailboxLength,
-    links: p.links === null ? [] : [...p.links.values()],
+    links: p.linkList(),
     monitors: p.monitors === null ? [] : [...p.monitors.values()].map((m) => ({ ref: m.ref, pid: m.target })),
-    monitoredBy: p.monitoredBy === null ? [] : [...p.monitoredBy.values()].map((m) => m.watcher),
+    monitoredBy: p.watcherList().map((m) => m.watcher),
     trapExit: p.trapping,
   };
   return p.name === undefined ? info : { ...info, registeredName: p.name };

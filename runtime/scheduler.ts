@@ -126,7 +126,7 @@ export class Scheduler {
   spawn(body: Body, args: unknown[], linkTo: Proc | null): Proc {
     if (this.stopped) throw new KairosError('shutting_down', 'spawn: the runtime has been shut down');
     const p = this.create(this.allocSerial(this.index), body, args, linkTo === null ? null : linkTo.pid);
-    if (linkTo !== null) (linkTo.links ??= new Map()).set(p.pid.key, p.pid);
+    if (linkTo !== null) linkTo.addLink(p.pid);
     this.makeRunnable(p);
     return p;
   }
@@ -137,7 +137,7 @@ export class Scheduler {
     const p = new Proc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
     this.procs.set(serial, p);
-    if (linkTo !== null) p.links = new Map([[linkTo.key, linkTo]]);
+    if (linkTo !== null) p.addLink(linkTo);
     this.runtime.events.emit('spawn', pid);
     return p;
   }
@@ -151,18 +151,18 @@ export class Scheduler {
     const mref = watcher === null ? null : this.makeRef();
     if (target === this.index) {
       const p = this.create(this.allocSerial(target), null, args, linkTo === null ? null : linkTo.pid);
-      if (linkTo !== null) (linkTo.links ??= new Map()).set(p.pid.key, p.pid);
+      if (linkTo !== null) linkTo.addLink(p.pid);
       if (watcher !== null) {
         const entry = { ref: mref!, watcher: watcher.pid, target: p.pid };
         (watcher.monitors ??= new Map()).set(mref!.key, entry);
-        p.monitoredBy = new Map([[mref!.key, entry]]);
+        p.addWatcher(entry);
       }
       this.loadBody(p, ref);
       return { pid: p.pid, ref: mref };
     }
     assertSendable(args, 'args');
     const pid = new Pid(target, this.allocSerial(target));
-    if (linkTo !== null) (linkTo.links ??= new Map()).set(pid.key, pid);
+    if (linkTo !== null) linkTo.addLink(pid);
     if (watcher !== null) (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, watcher: watcher.pid, target: pid });
     if (this.router!.down[target]) {
       if (linkTo !== null) this.pushSignal(SIG_EXIT, linkTo.pid, pid, schedulerDownReason(target), true, null);
@@ -632,7 +632,7 @@ export class Scheduler {
     const p = this.lookup(to);
     if (p === undefined) return;
     if (link) {
-      if (p.links === null || !p.links.delete(from.key)) return;
+      if (!p.removeLink(from.key)) return;
     } else if (reason === 'kill') {
       return this.exitProc(p, 'killed');
     }
@@ -658,7 +658,7 @@ export class Scheduler {
     if (pid.equals(p.pid)) return;
     if (pid.scheduler !== this.index) {
       // As for a pid on another node: the link is made at once, a dead peer answers with an exit signal.
-      (p.links ??= new Map()).set(pid.key, pid);
+      p.addLink(pid);
       if (this.router!.down[pid.scheduler]) {
         this.pushSignal(SIG_EXIT, p.pid, pid, schedulerDownReason(pid.scheduler), true, null);
         return this.flush();
@@ -673,14 +673,14 @@ export class Scheduler {
       }
       throw new KairosError('noproc', `link: ${pid} is not alive`, { pid: String(pid) });
     }
-    (p.links ??= new Map()).set(pid.key, pid);
-    (t.links ??= new Map()).set(p.pid.key, p.pid);
+    p.addLink(pid);
+    t.addLink(p.pid);
   }
 
   unlink(p: Proc, pid: Pid): void {
-    p.links?.delete(pid.key);
+    p.removeLink(pid.key);
     if (pid.scheduler !== this.index) this.router!.post(pid.scheduler, R_UNLINK, pid.serial, p.pid);
-    else this.lookup(pid)?.links?.delete(p.pid.key);
+    else this.lookup(pid)?.removeLink(p.pid.key);
   }
 
   monitor(p: Proc, target: Pid | string): Ref {
@@ -704,7 +704,7 @@ export class Scheduler {
     }
     const entry = { ref, watcher: p.pid, target: t.pid };
     (p.monitors ??= new Map()).set(ref.key, entry);
-    (t.monitoredBy ??= new Map()).set(ref.key, entry);
+    t.addWatcher(entry);
     return ref;
   }
 
@@ -713,7 +713,7 @@ export class Scheduler {
     if (entry === undefined) return false;
     p.monitors!.delete(ref.key);
     if (entry.target.scheduler !== this.index) this.router!.post(entry.target.scheduler, R_DEMONITOR, entry.target.serial, ref);
-    else this.lookup(entry.target)?.monitoredBy?.delete(ref.key);
+    else this.lookup(entry.target)?.removeWatcher(ref.key);
     return true;
   }
 
@@ -760,7 +760,7 @@ export class Scheduler {
   private signalExit(p: Proc, reason: ExitReason): void {
     const router = this.router;
     if (p.links !== null) {
-      for (const pid of p.links.values()) {
+      for (const pid of p.linkList()) {
         if (pid.scheduler === this.index) this.pushSignal(SIG_EXIT, pid, p.pid, reason, true, null);
         else router!.post(pid.scheduler, R_EXIT, pid.serial, p.pid, reason, true);
       }
@@ -768,13 +768,13 @@ export class Scheduler {
     }
     if (p.monitors !== null) {
       for (const m of p.monitors.values()) {
-        if (m.target.scheduler === this.index) this.lookup(m.target)?.monitoredBy?.delete(m.ref.key);
+        if (m.target.scheduler === this.index) this.lookup(m.target)?.removeWatcher(m.ref.key);
         else router!.post(m.target.scheduler, R_DEMONITOR, m.target.serial, m.ref);
       }
       p.monitors = null;
     }
     if (p.monitoredBy !== null) {
-      for (const m of p.monitoredBy.values()) {
+      for (const m of p.watcherList()) {
         if (m.watcher.scheduler === this.index) this.pushSignal(SIG_DOWN, m.watcher, p.pid, reason, false, m.ref);
         else router!.post(m.watcher.scheduler, R_DOWN, m.watcher.serial, m.ref, p.pid, reason);
       }
@@ -788,9 +788,9 @@ export class Scheduler {
    */
   schedulerDown(k: number, reason: ExitReason): void {
     for (const p of this.procs.values()) {
-      if (p.links !== null) for (const pid of p.links.values()) if (pid.scheduler === k) this.pushSignal(SIG_EXIT, p.pid, pid, reason, true, null);
+      if (p.links !== null) for (const pid of p.linkList()) if (pid.scheduler === k) this.pushSignal(SIG_EXIT, p.pid, pid, reason, true, null);
       if (p.monitors !== null) for (const m of p.monitors.values()) if (m.target.scheduler === k) this.pushSignal(SIG_DOWN, p.pid, m.target, reason, false, m.ref);
-      if (p.monitoredBy !== null) for (const m of [...p.monitoredBy.values()]) if (m.watcher.scheduler === k) p.monitoredBy.delete(m.ref.key);
+      if (p.monitoredBy !== null) for (const m of p.watcherList()) if (m.watcher.scheduler === k) p.removeWatcher(m.ref.key);
     }
     this.flush();
   }
