@@ -15,7 +15,7 @@ import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT, FLAG_TIMER_ARMED,
   ST_AWAITING, ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
-  type Body, type Receive,
+  type Body, type MonitorEntry, type Receive,
 } from './process.ts';
 
 /** Tokens a generator process yields (through the receive/await iterators) to the scheduler. */
@@ -747,7 +747,7 @@ export class Scheduler {
     this.notifyWaiters(p.pid, reason);
     const events = this.runtime.events;
     events.emit('exit', p.pid, reason);
-    if (isCrash(reason)) {
+    if (isCrash(reason) && events.listenerCount('crash') > 0) {
       const report: { pid: Pid; reason: ExitReason; registeredName?: string; info?: Record<string, unknown> } = { pid: p.pid, reason };
       if (name !== undefined) report.registeredName = name;
       if (info !== undefined) report.info = info;
@@ -758,29 +758,37 @@ export class Scheduler {
 
   /** Sends a dying process's exit signals to its links and DOWNs to its monitors, local or remote. */
   private signalExit(p: Proc, reason: ExitReason): void {
-    const router = this.router;
-    if (p.links !== null) {
-      for (const pid of p.linkList()) {
-        if (pid.scheduler === this.index) this.pushSignal(SIG_EXIT, pid, p.pid, reason, true, null);
-        else router!.post(pid.scheduler, R_EXIT, pid.serial, p.pid, reason, true);
-      }
+    const links = p.links;
+    if (links !== null) {
       p.links = null;
+      if (links instanceof Map) for (const pid of links.values()) this.exitToLink(p.pid, pid, reason);
+      else this.exitToLink(p.pid, links, reason);
     }
     if (p.monitors !== null) {
       for (const m of p.monitors.values()) {
         if (m.target.scheduler === this.index) this.lookup(m.target)?.removeWatcher(m.ref.key);
-        else router!.post(m.target.scheduler, R_DEMONITOR, m.target.serial, m.ref);
+        else this.router!.post(m.target.scheduler, R_DEMONITOR, m.target.serial, m.ref);
       }
       p.monitors = null;
     }
-    if (p.monitoredBy !== null) {
-      for (const m of p.watcherList()) {
-        if (m.watcher.scheduler === this.index) this.pushSignal(SIG_DOWN, m.watcher, p.pid, reason, false, m.ref);
-        else router!.post(m.watcher.scheduler, R_DOWN, m.watcher.serial, m.ref, p.pid, reason);
-      }
+    const watchers = p.monitoredBy;
+    if (watchers !== null) {
       p.monitoredBy = null;
+      if (watchers instanceof Map) for (const m of watchers.values()) this.downToWatcher(p.pid, m, reason);
+      else this.downToWatcher(p.pid, watchers, reason);
     }
   }
+
+  private exitToLink(from: Pid, to: Pid, reason: ExitReason): void {
+    if (to.scheduler === this.index) this.pushSignal(SIG_EXIT, to, from, reason, true, null);
+    else this.router!.post(to.scheduler, R_EXIT, to.serial, from, reason, true);
+  }
+
+  private downToWatcher(from: Pid, m: MonitorEntry, reason: ExitReason): void {
+    if (m.watcher.scheduler === this.index) this.pushSignal(SIG_DOWN, m.watcher, from, reason, false, m.ref);
+    else this.router!.post(m.watcher.scheduler, R_DOWN, m.watcher.serial, m.ref, from, reason);
+  }
+
 
   /**
    * Scheduler `k` died: every link to and monitor of a process it hosted fires here with
