@@ -2,12 +2,12 @@
 // scheduler thread). No top-level side effects.
 import type { Pid, Self } from '../../runtime/index.ts';
 
-/** A ring node: learns its successor, then forwards tokens; a token at 0 reports to `coordinator`. */
+/** A ring node: learns its successor, then forwards tokens; a token at 0 reports its scheduler to `coordinator`. */
 export function* ringNode(self: Self, coordinator: Pid) {
   const next = (yield* self.receive()) as Pid;
   for (;;) {
     const k = (yield* self.receive()) as number;
-    if (k === 0) self.send(coordinator, 'done');
+    if (k === 0) self.send(coordinator, self.pid.scheduler);
     else self.send(next, k - 1);
   }
 }
