@@ -7,6 +7,7 @@ import { validateReason } from './exit-reason.ts';
 import { isDown } from './messages.ts';
 import { validateBody, validateDestination, validateTimeout, validatePattern } from './validate.ts';
 import { isModuleRef, type ModuleRef } from './module-ref.ts';
+import { demonitor, link, monitor, unlink } from './links-monitors.ts';
 
 /** What a receive that timed out resolves to. */
 export const TIMEOUT: unique symbol = Symbol('kairos.timeout');
@@ -334,27 +335,27 @@ export class Proc implements Self {
       return { pid: spawned.pid, ref: spawned.ref! };
     }
     const child = this.sched.spawn(validateBody(body), args, null);
-    return { pid: child.pid, ref: this.sched.monitor(this, child.pid) };
+    return { pid: child.pid, ref: monitor(this.sched, this, child.pid) };
   }
 
   link(pid: Pid): void {
     this.checkAlive();
-    this.sched.link(this, validateDestination(pid, 'pid', false));
+    link(this.sched, this, validateDestination(pid, 'pid', false));
   }
 
   unlink(pid: Pid): void {
     this.checkAlive();
-    this.sched.unlink(this, validateDestination(pid, 'pid', false));
+    unlink(this.sched, this, validateDestination(pid, 'pid', false));
   }
 
   monitor(target: Pid | string): Ref {
     this.checkAlive();
-    return this.sched.monitor(this, validateDestination(target, 'target'));
+    return monitor(this.sched, this, validateDestination(target, 'target'));
   }
 
   demonitor(ref: Ref, options?: DemonitorOptions): boolean {
     this.checkAlive();
-    const active = this.sched.demonitor(this, validateRef(ref));
+    const active = demonitor(this.sched, this, validateRef(ref));
     if (options?.flush) this.removeAll((m) => isDown(m) && ref.equals(m.ref));
     return active;
   }

@@ -2,7 +2,8 @@ import { Pid, Ref } from './pid.ts';
 import type { ExitReason } from './exit-reason.ts';
 import type { ResolvedModuleRef } from './module-ref.ts';
 import { R_DOWN, R_EXIT, type RemoteHandler } from './router.ts';
-import { SIG_DOWN, SIG_EXIT, type Scheduler } from './scheduler.ts';
+import { SIG_DOWN, SIG_EXIT } from './signal-queue.ts';
+import type { Scheduler } from './scheduler.ts';
 
 /** What the runtime does with control records and synchronous requests from other schedulers. */
 export interface ControlHost {

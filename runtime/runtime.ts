@@ -4,7 +4,8 @@ import { Pid, Ref } from './pid.ts';
 import { KairosError, invalidInput } from './errors.ts';
 import { serializeError, validateReason, type ExitReason, type SerializedError } from './exit-reason.ts';
 import { SystemClock, type Clock } from './clock.ts';
-import { Scheduler, schedulerDownReason } from './scheduler.ts';
+import { Scheduler } from './scheduler.ts';
+import { schedulerDownReason } from './signal-queue.ts';
 import { ST_AWAITING, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING, type Body, type Proc } from './process.ts';
 import { validateBody, validateDestination, validateName } from './validate.ts';
 import { MapNameTable, SharedNameTable, type NameTable } from './registry.ts';
@@ -14,6 +15,7 @@ import { SchedulerEndpoint, type ControlHost } from './remote-handler.ts';
 import { Cluster, type SchedulerTask } from './cluster.ts';
 import { DirtyPool } from './dirty-pool.ts';
 import { downOf } from './messages.ts';
+import { monitor, schedulerDown } from './links-monitors.ts';
 import { assertSendable } from './codec.ts';
 
 /** A crash (an exit other than `normal`, `shutdown` or `{ shutdown: term }`), as OTP's crash reports describe it. */
@@ -216,7 +218,7 @@ export class Runtime implements ControlHost {
         const down = yield* self.receive(downOf(ref));
         resolve(down.reason);
       }, [], null);
-      ref = this.scheduler.monitor(watcher, target);
+      ref = monitor(this.scheduler, watcher, target);
     });
   }
 
@@ -350,7 +352,7 @@ export class Runtime implements ControlHost {
         return this.checkBooted();
       case R_DOWN_SCHED:
         this.router!.markDown(a as number);
-        return this.scheduler.schedulerDown(a as number, schedulerDownReason(a as number));
+        return schedulerDown(this.scheduler, a as number, schedulerDownReason(a as number));
       case R_STOP:
         this.closed = true;
         this.scheduler.stop();
@@ -443,7 +445,7 @@ export class Runtime implements ControlHost {
       const pid = this.names.lookup(name);
       if (pid !== undefined && pid.scheduler === k) this.names.remove(name, pid);
     }
-    this.scheduler.schedulerDown(k, schedulerDownReason(k));
+    schedulerDown(this.scheduler, k, schedulerDownReason(k));
     this.checkBooted();
     this.events.emit('scheduler_down', k, serializeError(error));
   }

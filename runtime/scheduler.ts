@@ -1,33 +1,25 @@
 import { Pid, Ref } from './pid.ts';
 import { Fifo } from './fifo.ts';
-import { SignalQueue } from './signal-queue.ts';
-import { TimerHeap } from './timer-heap.ts';
+import { SIG_DOWN, SIG_EXIT, SignalQueue, schedulerDownReason } from './signal-queue.ts';
+import { ReceiveTimers } from './receive-timers.ts';
+import { SideTables } from './side-tables.ts';
+import { AWAIT, PREEMPT, WAIT, awaitPromise, makeAwaitOp, makeReceiveOp, receiveAsync, type WaitHost, type WaitOp } from './wait-ops.ts';
 import { KairosError, preview } from './errors.ts';
 import { errorReason, isCrash, type ExitReason } from './exit-reason.ts';
 import type { DownMessage, ExitMessage } from './messages.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Runtime } from './runtime.ts';
 import { isGeneratorFunction } from './validate.ts';
 import { assertSendable } from './codec.ts';
-import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_LINK, R_MONITOR, R_MSG, R_SPAWN, R_UNLINK, type Router } from './router.ts';
+import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_MSG, R_SPAWN, type Router } from './router.ts';
 import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
 import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
-  FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT, FLAG_TIMER_ARMED,
-  ST_AWAITING, ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
+  FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT,
+  ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
   type Body, type MonitorEntry, type Receive,
 } from './process.ts';
 
-/** Tokens a generator process yields (through the receive/await iterators) to the scheduler. */
-const WAIT = Symbol('kairos.wait');
-const PREEMPT = Symbol('kairos.preempt');
-const AWAIT = Symbol('kairos.await');
-const WAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: WAIT });
-const PREEMPT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: PREEMPT });
-const AWAIT_RESULT: IteratorResult<unknown, unknown> = Object.freeze({ done: false, value: AWAIT });
-
-export const SIG_EXIT = 0;
-export const SIG_DOWN = 1;
 
 export interface SchedulerOptions {
   /** Reductions (messages received, messages sent) a process may use before it is preempted at its next receive. */
@@ -43,7 +35,7 @@ export interface SchedulerOptions {
  * single host timer. Generator processes are resumed synchronously from the run queue; async
  * processes are resumed by settling their pending receive promise.
  */
-export class Scheduler {
+export class Scheduler implements WaitHost {
   readonly index: number;
   readonly runtime: Runtime;
   readonly clock: Clock;
@@ -53,13 +45,9 @@ export class Scheduler {
   private readonly signals = new SignalQueue();
   /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
   private readonly timedOut = new Fifo<Proc>();
-  private readonly timers = new TimerHeap<Proc>();
-  private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
-  /** Active process aliases (ref key → owner) and, per owner, its alias keys; side tables keep Proc small. */
-  private readonly aliases = new Map<number, Proc>();
-  private readonly aliasesOf = new Map<number, number[]>();
-  private readonly crashInfo = new Map<number, Record<string, unknown>>();
-  private readonly budget: number;
+  private readonly timers: ReceiveTimers;
+  private readonly side = new SideTables();
+  readonly budget: number;
   private readonly sliceMs: number;
   /** Per target scheduler, the next spawn sequence number this scheduler allocates there. */
   private readonly nextSeq: number[];
@@ -71,11 +59,9 @@ export class Scheduler {
   private drainScheduled = false;
   private sliceOpen = false;
   private sliceStart = 0;
-  private hostTimer: TimerHandle | undefined = undefined;
-  private armedAt = Infinity;
   stopped = false;
-  private readonly receiveOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
-  private readonly awaitOp: Receive<unknown> & Iterator<unknown, unknown, unknown>;
+  private readonly receiveOp: WaitOp;
+  private readonly awaitOp: WaitOp;
 
   constructor(runtime: Runtime, index: number, clock: Clock, options: SchedulerOptions) {
     this.runtime = runtime;
@@ -85,8 +71,9 @@ export class Scheduler {
     this.sliceMs = options.sliceMs;
     this.count = options.count;
     this.nextSeq = new Array<number>(options.count).fill(1);
-    this.receiveOp = this.makeReceiveOp();
-    this.awaitOp = this.makeAwaitOp();
+    this.receiveOp = makeReceiveOp(this);
+    this.awaitOp = makeAwaitOp(this);
+    this.timers = new ReceiveTimers(clock, this.expired);
   }
 
   get size(): number {
@@ -265,7 +252,7 @@ export class Scheduler {
     const token = res.value;
     if (token === WAIT) p.state = ST_WAITING;
     else if (token === PREEMPT) this.makeRunnable(p);
-    else if (token === AWAIT) this.awaitPromise(p);
+    else if (token === AWAIT) awaitPromise(this, p);
     else {
       const err = new KairosError(
         'invalid_input',
@@ -355,78 +342,16 @@ export class Scheduler {
     p.scan = p.mhead;
     p.flags &= ~FLAG_TIMED_OUT;
     p.deadline = timeout === Infinity ? Infinity : this.clock.now() + timeout;
-    return generator ? this.receiveOp : this.receiveAsync(p);
+    return generator ? this.receiveOp : receiveAsync(this, p);
   }
 
-  private receiveAsync(p: Proc): Receive<unknown> {
-    if ((p.flags & FLAG_DEAD) !== 0) return new Promise<never>(() => {}) as unknown as Receive<unknown>;
-    if (p.reductions < this.budget) {
-      const value = p.take();
-      if (value !== NO_MATCH) {
-        p.reductions++;
-        this.endReceive(p);
-        return Promise.resolve(value) as unknown as Receive<unknown>;
-      }
-      if (p.deadline <= this.clock.now()) {
-        this.endReceive(p);
-        return Promise.resolve(TIMEOUT) as unknown as Receive<unknown>;
-      }
-      p.state = ST_WAITING;
-      this.armTimer(p);
-    } else {
-      p.reductions = 0;
-      this.makeRunnable(p);
-    }
-    return new Promise<unknown>((resolve, reject) => {
-      p.resolve = resolve;
-      p.reject = reject;
-    }) as unknown as Receive<unknown>;
-  }
-
-  private endReceive(p: Proc): void {
-    if ((p.flags & FLAG_TIMER_ARMED) !== 0) {
-      p.timerToken++;
-      this.timers.markStale(isTimerLive);
-    }
-    p.flags &= ~(FLAG_TIMER_ARMED | FLAG_TIMED_OUT);
+  endReceive(p: Proc): void {
+    this.timers.disarm(p);
+    p.flags &= ~FLAG_TIMED_OUT;
     p.pattern = null;
     p.deadline = Infinity;
     p.resolve = null;
     p.reject = null;
-  }
-
-  private makeReceiveOp(): Receive<unknown> & Iterator<unknown, unknown, unknown> {
-    const done = { done: true, value: undefined as unknown };
-    const op = {
-      next: (): IteratorResult<unknown, unknown> => {
-        const p = this.current!;
-        if (p.reductions >= this.budget) {
-          p.reductions = 0;
-          return PREEMPT_RESULT;
-        }
-        const value = p.take();
-        if (value !== NO_MATCH) {
-          p.reductions++;
-          this.endReceive(p);
-          done.value = value;
-          return done as IteratorResult<unknown, unknown>;
-        }
-        if ((p.flags & FLAG_TIMED_OUT) !== 0 || (p.deadline !== Infinity && p.deadline <= this.clock.now())) {
-          this.endReceive(p);
-          done.value = TIMEOUT;
-          return done as IteratorResult<unknown, unknown>;
-        }
-        this.armTimer(p);
-        return WAIT_RESULT;
-      },
-      [Symbol.iterator]() {
-        return op;
-      },
-      then(): never {
-        throw new KairosError('invalid_input', 'a generator process must use `yield* self.receive()`, not `await`');
-      },
-    };
-    return op as unknown as Receive<unknown> & Iterator<unknown, unknown, unknown>;
   }
 
   // ---- await (generator processes waiting on a promise) -------------------------------------
@@ -439,91 +364,22 @@ export class Scheduler {
     return this.awaitOp;
   }
 
-  private makeAwaitOp(): Receive<unknown> & Iterator<unknown, unknown, unknown> {
-    const done = { done: true, value: undefined as unknown };
-    const op = {
-      next: (): IteratorResult<unknown, unknown> => {
-        const p = this.current!;
-        const awaited = p.awaited;
-        if ((p.flags & FLAG_AWAIT_SETTLED) !== 0) {
-          const failed = (p.flags & FLAG_AWAIT_FAILED) !== 0;
-          p.flags &= ~(FLAG_AWAIT_SETTLED | FLAG_AWAIT_FAILED);
-          p.awaited = undefined;
-          if (failed) throw awaited;
-          done.value = awaited;
-          return done as IteratorResult<unknown, unknown>;
-        }
-        if (typeof awaited !== 'object' || awaited === null || typeof (awaited as PromiseLike<unknown>).then !== 'function') {
-          p.awaited = undefined;
-          done.value = awaited;
-          return done as IteratorResult<unknown, unknown>;
-        }
-        return AWAIT_RESULT;
-      },
-      throw: (err: unknown): never => {
-        throw err;
-      },
-      [Symbol.iterator]() {
-        return op;
-      },
-      then(): never {
-        throw new KairosError('invalid_input', 'a generator process must use `yield* self.await(p)`, not `await`');
-      },
-    };
-    return op as unknown as Receive<unknown> & Iterator<unknown, unknown, unknown>;
-  }
 
-  private awaitPromise(p: Proc): void {
-    p.state = ST_AWAITING;
-    const settle = (value: unknown, failed: boolean): void => {
-      if ((p.flags & FLAG_DEAD) !== 0) return;
-      p.awaited = value;
-      p.flags |= FLAG_AWAIT_SETTLED | (failed ? FLAG_AWAIT_FAILED : 0);
-      this.makeRunnable(p);
-    };
-    Promise.resolve(p.awaited).then(
-      (v) => settle(v, false),
-      (e: unknown) => settle(e, true),
-    );
-  }
 
   // ---- timers ------------------------------------------------------------------------------
 
-  private armTimer(p: Proc): void {
-    if (p.deadline === Infinity || (p.flags & FLAG_TIMER_ARMED) !== 0) return;
-    p.flags |= FLAG_TIMER_ARMED;
-    this.timers.push(p.deadline, p, ++p.timerToken);
-    if (p.deadline < this.armedAt) this.armHost();
+  armTimer(p: Proc): void {
+    this.timers.arm(p);
   }
 
-  private armHost(): void {
-    if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
-    this.hostTimer = undefined;
-    const due = this.timers.peekDue();
-    this.armedAt = due;
-    if (due === Infinity || this.stopped) return;
-    this.hostTimer = this.clock.setTimer(this.onTimer, Math.max(0, due - this.clock.now()));
-  }
-
-  private readonly onTimer = (): void => {
-    this.hostTimer = undefined;
-    this.armedAt = Infinity;
-    const now = this.clock.now();
-    const timers = this.timers;
-    while (timers.size > 0 && timers.peekDue() <= now) {
-      const p = timers.peekItem();
-      const token = timers.peekToken();
-      timers.pop();
-      if (!isTimerLive(p, token)) continue;
-      p.flags = (p.flags & ~FLAG_TIMER_ARMED) | FLAG_TIMED_OUT;
-      if (p.state === ST_WAITING && (p.flags & FLAG_QUEUED) === 0) {
-        p.flags |= FLAG_QUEUED;
-        p.state = ST_RUNNABLE;
-        this.timedOut.push(p);
-        this.scheduleDrain();
-      }
-    }
-    this.armHost();
+  /** A receive timed out: the process runs ahead of the run queue, so timeouts fire on time. */
+  private readonly expired = (p: Proc): void => {
+    p.flags |= FLAG_TIMED_OUT;
+    if (p.state !== ST_WAITING || (p.flags & FLAG_QUEUED) !== 0) return;
+    p.flags |= FLAG_QUEUED;
+    p.state = ST_RUNNABLE;
+    this.timedOut.push(p);
+    this.scheduleDrain();
   };
 
   // ---- messages and signals -------------------------------------------------------------------
@@ -551,51 +407,26 @@ export class Scheduler {
       assertSendable(msg, 'msg');
       return this.router?.post(to.scheduler, R_ALIAS, to.serial, msg);
     }
-    const owner = this.aliases.get(to.key);
-    if (owner !== undefined) this.deliverTo(owner, msg);
+    this.deliverToAlias(to.key, msg);
   }
 
   deliverToAlias(refKey: number, msg: unknown): void {
-    const owner = this.aliases.get(refKey);
+    const owner = this.side.aliasOwner(refKey);
     if (owner !== undefined) this.deliverTo(owner, msg);
   }
 
   alias(p: Proc): Ref {
     const ref = this.makeRef();
-    this.aliases.set(ref.key, p);
-    const own = this.aliasesOf.get(p.pid.key);
-    if (own === undefined) this.aliasesOf.set(p.pid.key, [ref.key]);
-    else own.push(ref.key);
+    this.side.addAlias(p, ref);
     return ref;
   }
 
   unalias(p: Proc, ref: Ref): boolean {
-    if (this.aliases.get(ref.key) !== p) return false;
-    this.aliases.delete(ref.key);
-    const own = this.aliasesOf.get(p.pid.key)!;
-    own.splice(own.indexOf(ref.key), 1);
-    if (own.length === 0) this.aliasesOf.delete(p.pid.key);
-    return true;
+    return this.side.removeAlias(p, ref);
   }
 
   setCrashInfo(p: Proc, info: Record<string, unknown> | undefined): void {
-    if (info === undefined) this.crashInfo.delete(p.pid.key);
-    else this.crashInfo.set(p.pid.key, info);
-  }
-
-  /** Drops what side tables hold for a process that exited; returns its crash info. */
-  private releaseSideTables(p: Proc): Record<string, unknown> | undefined {
-    if (this.aliasesOf.size > 0) {
-      const own = this.aliasesOf.get(p.pid.key);
-      if (own !== undefined) {
-        for (const key of own) this.aliases.delete(key);
-        this.aliasesOf.delete(p.pid.key);
-      }
-    }
-    if (this.crashInfo.size === 0) return undefined;
-    const info = this.crashInfo.get(p.pid.key);
-    this.crashInfo.delete(p.pid.key);
-    return info;
+    this.side.setCrashInfo(p, info);
   }
 
   /** Sends an exit signal (exit/2 when `link` is false) and processes the consequences. */
@@ -654,69 +485,6 @@ export class Scheduler {
     this.deliverTo(p, msg);
   }
 
-  link(p: Proc, pid: Pid): void {
-    if (pid.equals(p.pid)) return;
-    if (pid.scheduler !== this.index) {
-      // As for a pid on another node: the link is made at once, a dead peer answers with an exit signal.
-      p.addLink(pid);
-      if (this.router!.down[pid.scheduler]) {
-        this.pushSignal(SIG_EXIT, p.pid, pid, schedulerDownReason(pid.scheduler), true, null);
-        return this.flush();
-      }
-      return this.router!.post(pid.scheduler, R_LINK, pid.serial, p.pid);
-    }
-    const t = this.lookup(pid);
-    if (t === undefined) {
-      if (p.trapping) {
-        const msg: ExitMessage = { type: 'EXIT', from: pid, reason: 'noproc' };
-        return this.deliverTo(p, msg);
-      }
-      throw new KairosError('noproc', `link: ${pid} is not alive`, { pid: String(pid) });
-    }
-    p.addLink(pid);
-    t.addLink(p.pid);
-  }
-
-  unlink(p: Proc, pid: Pid): void {
-    p.removeLink(pid.key);
-    if (pid.scheduler !== this.index) this.router!.post(pid.scheduler, R_UNLINK, pid.serial, p.pid);
-    else this.lookup(pid)?.removeLink(p.pid.key);
-  }
-
-  monitor(p: Proc, target: Pid | string): Ref {
-    const ref = this.makeRef();
-    const pid = typeof target === 'string' ? this.runtime.whereis(target) : target;
-    if (pid !== undefined && pid.scheduler !== this.index) {
-      (p.monitors ??= new Map()).set(ref.key, { ref, watcher: p.pid, target: pid });
-      if (this.router!.down[pid.scheduler]) {
-        this.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
-        this.flush();
-      } else {
-        this.router!.post(pid.scheduler, R_MONITOR, pid.serial, p.pid, ref);
-      }
-      return ref;
-    }
-    const t = pid === undefined ? undefined : this.lookup(pid);
-    if (t === undefined) {
-      const msg: DownMessage = { type: 'DOWN', ref, pid: pid ?? (target as string), reason: 'noproc' };
-      this.deliverTo(p, msg);
-      return ref;
-    }
-    const entry = { ref, watcher: p.pid, target: t.pid };
-    (p.monitors ??= new Map()).set(ref.key, entry);
-    t.addWatcher(entry);
-    return ref;
-  }
-
-  demonitor(p: Proc, ref: Ref): boolean {
-    const entry = p.monitors?.get(ref.key);
-    if (entry === undefined) return false;
-    p.monitors!.delete(ref.key);
-    if (entry.target.scheduler !== this.index) this.router!.post(entry.target.scheduler, R_DEMONITOR, entry.target.serial, ref);
-    else this.lookup(entry.target)?.removeWatcher(ref.key);
-    return true;
-  }
-
   // ---- exit ---------------------------------------------------------------------------------
 
   /**
@@ -730,10 +498,7 @@ export class Scheduler {
     this.procs.delete(p.pid.serial);
     const name = p.name;
     if (name !== undefined) this.runtime.releaseName(name, p.pid);
-    if ((p.flags & FLAG_TIMER_ARMED) !== 0) {
-      p.timerToken++;
-      this.timers.markStale(isTimerLive);
-    }
+    this.timers.disarm(p);
     p.mbox = null;
     p.gen = null;
     p.body = null;
@@ -743,8 +508,7 @@ export class Scheduler {
     p.reject = null;
     p.awaited = undefined;
     if (p.links !== null || p.monitors !== null || p.monitoredBy !== null) this.signalExit(p, reason);
-    const info = this.releaseSideTables(p);
-    this.notifyWaiters(p.pid, reason);
+    const info = this.side.release(p, reason);
     const events = this.runtime.events;
     events.emit('exit', p.pid, reason);
     if (isCrash(reason) && events.listenerCount('crash') > 0) {
@@ -790,34 +554,9 @@ export class Scheduler {
   }
 
 
-  /**
-   * Scheduler `k` died: every link to and monitor of a process it hosted fires here with
-   * `reason`, exactly as if each of those processes had exited with it.
-   */
-  schedulerDown(k: number, reason: ExitReason): void {
-    for (const p of this.procs.values()) {
-      if (p.links !== null) for (const pid of p.linkList()) if (pid.scheduler === k) this.pushSignal(SIG_EXIT, p.pid, pid, reason, true, null);
-      if (p.monitors !== null) for (const m of p.monitors.values()) if (m.target.scheduler === k) this.pushSignal(SIG_DOWN, p.pid, m.target, reason, false, m.ref);
-      if (p.monitoredBy !== null) for (const m of p.watcherList()) if (m.watcher.scheduler === k) p.removeWatcher(m.ref.key);
-    }
-    this.flush();
-  }
-
   waitFor(pid: Pid): Promise<ExitReason> {
     if (this.lookup(pid) === undefined) return Promise.resolve('noproc');
-    return new Promise((resolve) => {
-      const list = this.waiters.get(pid.key);
-      if (list === undefined) this.waiters.set(pid.key, [resolve]);
-      else list.push(resolve);
-    });
-  }
-
-  private notifyWaiters(pid: Pid, reason: ExitReason): void {
-    if (this.waiters.size === 0) return;
-    const list = this.waiters.get(pid.key);
-    if (list === undefined) return;
-    this.waiters.delete(pid.key);
-    for (const resolve of list) resolve(reason);
+    return new Promise((resolve) => this.side.addWaiter(pid, resolve));
   }
 
   /** Kills every process without running signals (the whole runtime goes), frees the timer. */
@@ -832,25 +571,12 @@ export class Scheduler {
       p.reject = null;
     }
     this.procs.clear();
-    this.aliases.clear();
-    this.aliasesOf.clear();
-    this.crashInfo.clear();
-    for (const list of this.waiters.values()) for (const resolve of list) resolve('killed');
-    this.waiters.clear();
+    this.side.clear();
     this.runq.clear();
     this.timedOut.clear();
     this.signals.clear();
-    this.timers.clear();
-    if (this.hostTimer !== undefined) this.clock.clearTimer(this.hostTimer);
-    this.hostTimer = undefined;
+    this.timers.stop();
   }
 }
 
-/** The exit reason of every process a dead scheduler hosted. */
-export function schedulerDownReason(k: number): ExitReason {
-  return { scheduler_down: k };
-}
 
-function isTimerLive(p: Proc, token: number): boolean {
-  return (p.flags & (FLAG_DEAD | FLAG_TIMER_ARMED)) === FLAG_TIMER_ARMED && p.timerToken === token;
-}

@@ -3,6 +3,14 @@ import type { ExitReason } from './exit-reason.ts';
 
 const WIDTH = 6;
 
+export const SIG_EXIT = 0;
+export const SIG_DOWN = 1;
+
+/** The exit reason of every process a dead scheduler hosted. */
+export function schedulerDownReason(k: number): ExitReason {
+  return { scheduler_down: k };
+}
+
 /**
  * Exit and DOWN signals waiting to be delivered, six slots per signal in one flat array, so
  * queuing a signal allocates nothing (a 100,000-process cascade queues 100,000 of them).
