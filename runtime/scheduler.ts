@@ -84,7 +84,11 @@ export class Scheduler implements WaitHost {
   lookup(pid: Pid): Proc | undefined {
     const bound = pid.local as Proc | undefined;
     if (bound !== undefined) return (bound.flags & FLAG_DEAD) === 0 && bound.sched === this ? bound : undefined;
-    return pid.scheduler === this.index ? this.procs.get(pid.serial) : undefined;
+    if (pid.scheduler !== this.index) return undefined;
+    const p = this.procs.get(pid.serial);
+    // A pid that arrived from another thread is a new object: bind it, so its next lookups skip the table.
+    if (p !== undefined) pid.bindLocal(p);
+    return p;
   }
 
   bySerial(serial: number): Proc | undefined {
