@@ -35,6 +35,7 @@ export class Cluster {
 
   constructor(count: number, names: SharedNameTableBuffers, budget: number, sliceMs: number, onDown: (k: number, error: unknown) => void) {
     const doorbells = new SharedArrayBuffer(4 * count);
+    const allocated = new SharedArrayBuffer(8 * count * count);
     const grid = (): (MessagePort | null)[][] => Array.from({ length: count }, () => new Array<MessagePort | null>(count).fill(null));
     const batch = grid();
     const callOut = grid();
@@ -52,7 +53,7 @@ export class Cluster {
         callIn[j]![i] = call.port2;
       }
     }
-    const portsOf = (k: number): RouterPorts => ({ batch: batch[k]!, callOut: callOut[k]!, callIn: callIn[k]!, doorbells });
+    const portsOf = (k: number): RouterPorts => ({ batch: batch[k]!, callOut: callOut[k]!, callIn: callIn[k]!, doorbells, allocated });
     this.ports0 = portsOf(0);
     const { filename, workerData } = workerFile('scheduler-worker');
     this.pool = new Piscina({

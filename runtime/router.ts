@@ -50,6 +50,8 @@ export interface RouterPorts {
   readonly callIn: (MessagePort | null)[];
   /** One Int32 doorbell per scheduler, rung when a request or reply is posted to it. */
   readonly doorbells: SharedArrayBuffer;
+  /** BigInt64 per (allocator, target): the highest spawn sequence the allocator has handed out there. */
+  readonly allocated: SharedArrayBuffer;
 }
 
 /**
@@ -68,7 +70,9 @@ export class Router {
   private readonly createdSeq: number[];
   private readonly pending = new Map<number, unknown[][]>();
   private readonly doorbells: Int32Array;
+  private readonly allocated: BigInt64Array;
   private handler: RemoteHandler | null = null;
+  private closed = false;
   readonly down: boolean[];
   /** Which schedulers have booted (their thread runs and can answer requests). */
   readonly ready: boolean[];
@@ -82,8 +86,11 @@ export class Router {
     this.createdSeq = new Array<number>(count).fill(0);
     this.down = new Array<boolean>(count).fill(false);
     this.ready = new Array<boolean>(count).fill(false);
+    // Scheduler 0 is the thread that started the others: it is up before any of them.
     this.ready[index] = true;
+    this.ready[0] = true;
     this.doorbells = new Int32Array(ports.doorbells);
+    this.allocated = new BigInt64Array(ports.allocated);
   }
 
   attach(handler: RemoteHandler): void {
@@ -120,10 +127,21 @@ export class Router {
     }
   };
 
-  /** Marks a scheduler down: nothing more is sent to it. */
+  /** Marks a scheduler down: nothing more is sent to it, and what was held for its spawns is released. */
   markDown(k: number): void {
     this.down[k] = true;
     this.outboxes[k] = [];
+    for (const [serial, held] of [...this.pending]) {
+      if (serial % this.count !== k) continue;
+      this.pending.delete(serial);
+      // Their spawn will never arrive: the records now meet no process and are answered as for a dead one.
+      for (const r of held) this.dispatch(r[0] as number, r[1], r[2], r[3], r[4], r[5], k);
+    }
+  }
+
+  /** Publishes that this scheduler handed out spawn sequence `seq` on `target` (before the pid can escape). */
+  noteAllocated(target: number, seq: number): void {
+    Atomics.store(this.allocated, this.index * this.count + target, BigInt(seq));
   }
 
   private receive(buf: Uint8Array, source: number): void {
@@ -170,7 +188,10 @@ export class Router {
   private holdBack(code: number, serial: number, b: unknown, c: unknown, d: unknown, e: unknown): boolean {
     if (code === R_ALIAS) return false;
     const allocator = serial % this.count;
-    if (allocator === this.index || Math.floor(serial / this.count) <= this.createdSeq[allocator]!) return false;
+    const seq = Math.floor(serial / this.count);
+    if (allocator === this.index || seq <= this.createdSeq[allocator]!) return false;
+    // A serial its allocator never handed out names no process (a made-up pid): no spawn will come.
+    if (BigInt(seq) > Atomics.load(this.allocated, allocator * this.count + this.index)) return false;
     const list = this.pending.get(serial);
     const rec = [code, serial, b, c, d, e];
     if (list === undefined) this.pending.set(serial, [rec]);
@@ -196,12 +217,11 @@ export class Router {
    */
   call(k: number, request: unknown): unknown {
     const out = this.ports.callOut[k];
-    if (out === null || out === undefined || this.down[k]) return undefined;
-    if (!this.ready[k]) {
-      // A scheduler thread receives its ports only through this thread's event loop, so
-      // blocking here before it has booted could wait forever.
-      throw new KairosError('scheduler_starting', `scheduler ${k} is still starting: await runtime.ready() before asking about its processes`, { scheduler: k });
-    }
+    if (out === null || out === undefined || this.down[k] || this.closed) return undefined;
+    this.assertReady(k);
+    // Signals this thread sent earlier go first: the answer must see them (the responder
+    // drains this batch channel before it answers).
+    this.flush();
     out.postMessage(this.encode(request));
     this.ring(k);
     for (;;) {
@@ -213,6 +233,14 @@ export class Router {
     }
   }
 
+  /** Throws `scheduler_starting` when scheduler `k` has not booted yet. */
+  assertReady(k: number): void {
+    if (this.ready[k] || this.down[k]) return;
+    // A scheduler thread receives its ports only through the main thread's event loop, so
+    // blocking here before it has booted could wait forever.
+    throw new KairosError('scheduler_starting', `scheduler ${k} is still starting: await runtime.ready() before asking about its processes`, { scheduler: k });
+  }
+
   private serveWaiting(): void {
     this.ports.callIn.forEach((port, k) => {
       if (port === null) return;
@@ -222,6 +250,10 @@ export class Router {
 
   /** Serves one request; a thrown error travels back as `{ error: { code, message } }`. */
   private answer(port: MessagePort, k: number, request: unknown): void {
+    const batch = this.ports.batch[k];
+    if (batch !== null && batch !== undefined) {
+      for (let m = receiveMessageOnPort(batch); m !== undefined; m = receiveMessageOnPort(batch)) this.receive(m.message as Uint8Array, k);
+    }
     let value: unknown;
     try {
       value = this.handler!.serve(this.unpackr.unpack(request as Uint8Array));
@@ -245,6 +277,7 @@ export class Router {
 
   close(): void {
     this.flush();
+    this.closed = true;
     for (const list of [this.ports.batch, this.ports.callIn, this.ports.callOut]) for (const p of list) p?.close();
   }
 }

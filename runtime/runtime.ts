@@ -103,6 +103,8 @@ export class Runtime implements ControlHost {
   private nextDirty = 1;
   private readonly dirtyCalls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private stopWorker: (() => void) | null = null;
+  /** `wait` callers for pids on other schedulers; answered `'killed'` at shutdown, as local ones are. */
+  private readonly remoteWaits = new Set<(reason: ExitReason) => void>();
   private readonly booted: Promise<void>;
   private markBooted: () => void = () => {};
 
@@ -214,8 +216,11 @@ export class Runtime implements ControlHost {
     return new Promise((resolve) => {
       // The monitor is set before this call returns, so it is ordered before any later signal.
       let ref: Ref;
+      const remoteWaits = this.remoteWaits;
+      remoteWaits.add(resolve);
       const watcher = this.scheduler.spawn(function* watch(self) {
         const down = yield* self.receive(downOf(ref));
+        remoteWaits.delete(resolve);
         resolve(down.reason);
       }, [], null);
       ref = monitor(this.scheduler, watcher, target);
@@ -252,6 +257,7 @@ export class Runtime implements ControlHost {
     this.checkOpen('unregister');
     validateName(name);
     const pid = this.names.lookup(name);
+    if (pid !== undefined && this.scheduler.isRemote(pid)) this.router!.assertReady(pid.scheduler);
     if (pid === undefined || !this.names.remove(name, pid)) {
       throw new KairosError('not_registered', `unregister: no process is registered as ${JSON.stringify(name)}`, { name });
     }
@@ -336,6 +342,8 @@ export class Runtime implements ControlHost {
       this.router.flush();
     }
     this.scheduler.stop();
+    for (const resolve of this.remoteWaits) resolve('killed');
+    this.remoteWaits.clear();
     await this.cluster?.stop();
     await this.dirtyPool?.destroy();
     this.router?.close();

@@ -101,7 +101,9 @@ export class Scheduler implements WaitHost {
 
   /** Serials say which scheduler allocated them, so a target can tell "not spawned yet" from "dead". */
   allocSerial(target: number): number {
-    return this.nextSeq[target]!++ * this.count + this.index;
+    const seq = this.nextSeq[target]!++;
+    if (target !== this.index) this.router!.noteAllocated(target, seq);
+    return seq * this.count + this.index;
   }
 
   all(): IterableIterator<Proc> {
