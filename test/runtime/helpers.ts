@@ -21,15 +21,12 @@ export interface RuntimeOptions {
   clock?: Clock;
 }
 
-/** Scheduler count for the whole suite; `KAIROS_TEST_SCHEDULERS=2` reruns every rule across threads. */
-const SCHEDULERS = Number(process.env['KAIROS_TEST_SCHEDULERS'] ?? 1);
-
 /**
- * The one place the runtime tests build a runtime, so the same rules can run with more
- * schedulers. The runtime is shut down when the test ends.
+ * The one place the single-scheduler rule tests build a runtime (their counterparts across
+ * two schedulers are in test/runtime/cross/). The runtime is shut down when the test ends.
  */
 export function makeRuntime(t: ExecutionContext, options: RuntimeOptions = {}): Runtime {
-  const rt = new Runtime({ schedulers: SCHEDULERS, ...options });
+  const rt = new Runtime({ schedulers: 1, ...options });
   t.teardown(() => rt.shutdown());
   return rt;
 }
