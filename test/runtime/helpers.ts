@@ -1,4 +1,5 @@
 import type { ExecutionContext } from 'ava';
+import { PATIENCE_MS, QUIET_MS, until, withPatience } from '../waiting.ts';
 import {
   Runtime,
   TIMEOUT,
@@ -11,11 +12,8 @@ import {
   type Self,
 } from '../../runtime/index.ts';
 
-/** How long an absence check waits on the real clock: the one allowed use of real time. */
-export const QUIET_MS = 20;
-
-/** A failure bound so a broken runtime fails a test with a message instead of hanging it. */
-const PATIENCE_MS = 10_000;
+export { Inbox, type Pattern } from '../inbox.ts';
+export { QUIET_MS, until };
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -31,18 +29,9 @@ export function makeRuntime(t: ExecutionContext, options: RuntimeOptions = {}): 
   return rt;
 }
 
-export type Pattern = (msg: unknown) => unknown;
 export type AsyncBody = (self: Self) => Promise<unknown>;
 export type GeneratorBody = (self: Self) => Generator<unknown, unknown, unknown>;
 export type Body = AsyncBody | GeneratorBody;
-
-function withPatience<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), PATIENCE_MS);
-  });
-  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
-}
 
 /** The exit reason of `pid`, failing the test instead of hanging when it never exits. */
 export function exitOf(rt: Runtime, pid: Pid): Promise<ExitReason> {
@@ -104,81 +93,6 @@ export async function survives(rt: Runtime, pid: Pid): Promise<boolean> {
     self.demonitor(ref, { flush: true });
   });
   return !down && rt.isAlive(pid);
-}
-
-/** Applies a receive pattern with the runtime's rules: true takes, false/undefined leaves, any other value is extracted. */
-function applyPattern(pattern: Pattern | undefined, msg: unknown): { value: unknown } | undefined {
-  if (!pattern) return { value: msg };
-  const out = pattern(msg);
-  if (out === false || out === undefined) return undefined;
-  return { value: out === true ? msg : out };
-}
-
-/**
- * A test-side mailbox: a process that forwards everything it receives to the test, which
- * takes messages with the same selective-receive rules as a process.
- */
-export class Inbox {
-  readonly pid: Pid;
-  private readonly queue: unknown[] = [];
-  private wakers: Array<() => void> = [];
-
-  constructor(rt: Runtime) {
-    this.pid = rt.spawn(async (self: Self) => {
-      for (;;) {
-        this.queue.push(await self.receive());
-        const wakers = this.wakers;
-        this.wakers = [];
-        for (const wake of wakers) wake();
-      }
-    });
-  }
-
-  /** The first message matching `pattern` (any message without one), waiting if needed. */
-  take<T = unknown>(pattern?: Pattern): Promise<T> {
-    return withPatience(this.takeEventually<T>(pattern), 'a message in the test inbox');
-  }
-
-  private async takeEventually<T>(pattern?: Pattern): Promise<T> {
-    for (;;) {
-      const found = this.scan(pattern);
-      if (found) return found.value as T;
-      await new Promise<void>((resolve) => this.wakers.push(resolve));
-    }
-  }
-
-  /** True when no message matching `pattern` arrives within {@link QUIET_MS}. */
-  async quiet(pattern?: Pattern): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    return this.queue.every((msg) => !applyPattern(pattern, msg));
-  }
-
-  get size(): number {
-    return this.queue.length;
-  }
-
-  private scan(pattern: Pattern | undefined): { value: unknown } | undefined {
-    for (let i = 0; i < this.queue.length; i++) {
-      const hit = applyPattern(pattern, this.queue[i]);
-      if (hit) {
-        this.queue.splice(i, 1);
-        return hit;
-      }
-    }
-    return undefined;
-  }
-}
-
-/**
- * Resolves once `condition` holds, checking after each turn of the event loop; for states that
- * have no message to wait for (a process parked in receive before a manual clock moves).
- */
-export async function until(condition: () => boolean, what: string): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > PATIENCE_MS) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Resolves once `pid` is parked in a receive, so a manual clock can be moved past its deadline. */

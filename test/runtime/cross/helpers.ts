@@ -3,7 +3,10 @@ import {
   Runtime, type ExitReason, type ModuleRef, type Pid, type Receive, type Ref, type Self,
 } from '../../../runtime/index.ts';
 import type { Command, Forwarded, Op, Reply } from '../../fixtures/runtime-rules.ts';
-import { MUST, type Pattern } from '../helpers.ts';
+import { MUST } from '../helpers.ts';
+import { Inbox, applyPattern, type Pattern } from '../../inbox.ts';
+
+export { Inbox };
 
 /** The fixture module every process under test is spawned from (closures cannot cross threads). */
 export const FIXTURES = new URL('../../fixtures/runtime-rules.ts', import.meta.url).href;
@@ -45,72 +48,6 @@ export async function ownRuntime(t: { teardown(fn: () => unknown): void }, optio
   t.teardown(() => rt.shutdown());
   await rt.ready();
   return rt;
-}
-
-function withPatience<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}`)), MUST.timeout);
-  });
-  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
-}
-
-/** Applies a receive pattern with the runtime's rules: true takes, false/undefined leaves, any other value is extracted. */
-function applyPattern(pattern: Pattern | undefined, msg: unknown): { value: unknown } | undefined {
-  if (!pattern) return { value: msg };
-  const out = pattern(msg);
-  if (out === false || out === undefined) return undefined;
-  return { value: out === true ? msg : out };
-}
-
-/**
- * A test-side mailbox on scheduler 0: a process that passes everything it receives to the
- * test, which takes messages with selective-receive rules or checks that none matches.
- */
-export class Inbox {
-  readonly pid: Pid;
-  private readonly queue: unknown[] = [];
-  private wakers: Array<() => void> = [];
-
-  constructor(readonly rt: Runtime) {
-    this.pid = rt.spawn(async (self: Self) => {
-      for (;;) {
-        this.queue.push(await self.receive());
-        const wakers = this.wakers;
-        this.wakers = [];
-        for (const wake of wakers) wake();
-      }
-    });
-  }
-
-  /** The first message matching `pattern` (any message without one), waiting if needed. */
-  take<T = unknown>(pattern?: Pattern): Promise<T> {
-    return withPatience(this.takeEventually<T>(pattern), 'a message in the test inbox');
-  }
-
-  private async takeEventually<T>(pattern?: Pattern): Promise<T> {
-    for (;;) {
-      const found = this.scan(pattern, true);
-      if (found) return found.value as T;
-      await new Promise<void>((resolve) => this.wakers.push(resolve));
-    }
-  }
-
-  /** True when a message matching `pattern` is already here (it stays here). */
-  has(pattern?: Pattern): boolean {
-    return this.scan(pattern, false) !== undefined;
-  }
-
-  private scan(pattern: Pattern | undefined, remove: boolean): { value: unknown } | undefined {
-    for (let i = 0; i < this.queue.length; i++) {
-      const hit = applyPattern(pattern, this.queue[i]);
-      if (hit) {
-        if (remove) this.queue.splice(i, 1);
-        return hit;
-      }
-    }
-    return undefined;
-  }
 }
 
 /** A pattern for the `{ pong: ref }` answer of a `pongOnce` process to the ping `ref`. */
