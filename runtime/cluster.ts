@@ -17,6 +17,21 @@ export interface SchedulerTask {
 /** Running from TypeScript sources (tests, tsx): workers go through a shim that registers tsx first. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/**
+ * The Node options worker threads start with: the process's own, minus a script given on the
+ * command line (`-e`/`-p` and `--input-type`), which belongs to the main thread only.
+ */
+export function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') i++;
+    else if (!/^(--eval|--print|--input-type)(=|$)/.test(arg)) out.push(arg);
+  }
+  return out;
+}
+
 export function workerFile(name: string): { filename: string; workerData: { entry: string } | undefined } {
   const entry = new URL(`./internal/${name}.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
   if (!FROM_SOURCE) return { filename: fileURLToPath(entry), workerData: undefined };
@@ -63,6 +78,7 @@ export class Cluster {
       maxThreads: count - 1,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
+      execArgv: workerExecArgv(),
     });
     this.pool.on('error', (err: unknown) => onDown(-1, err));
     for (let k = 1; k < count; k++) {

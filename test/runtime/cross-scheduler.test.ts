@@ -265,6 +265,32 @@ test('shutdown stops every scheduler thread and leaves no handle open', async (t
   t.is(code, 0, 'the process ended by itself after shutdown');
 });
 
+test('scheduler threads of a program given with node -e run only the runtime, not the program again', async (t) => {
+  const script = `
+    import { Runtime } from './runtime/index.ts';
+    const rt = new Runtime({ schedulers: 2 });
+    await rt.ready();
+    const pid = rt.spawn({ module: new URL('./test/fixtures/runtime-procs.ts', import.meta.url), export: 'echo', scheduler: 1 });
+    const exited = rt.wait(pid);
+    rt.send(pid, 'stop');
+    const reason = await exited;
+    await rt.shutdown();
+    if (reason !== 'normal') { console.error('echo ended with', reason); process.exitCode = 1; }
+  `;
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawnChild(process.execPath, ['--import', './test/register-tsx.mjs', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url),
+      stdio: 'inherit',
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  t.is(code, 0);
+});
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     if (condition()) return;
