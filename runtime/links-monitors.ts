@@ -42,8 +42,9 @@ export function unlink(s: Scheduler, p: Proc, pid: Pid): void {
 export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
   const ref = s.makeRef();
   const pid = typeof target === 'string' ? s.runtime.whereis(target) : target;
+  const byName = typeof target === 'string' ? { name: target } : {};
   if (pid !== undefined && pid.scheduler !== s.index) {
-    (p.monitors ??= new Map()).set(ref.key, { ref, watcher: p.pid, target: pid });
+    (p.monitors ??= new Map()).set(ref.key, { ref, watcher: p.pid, target: pid, ...byName });
     if (s.router!.down[pid.scheduler]) {
       s.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
       s.flush();
@@ -54,11 +55,11 @@ export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
   }
   const t = pid === undefined ? undefined : s.lookup(pid);
   if (t === undefined) {
-    const msg: DownMessage = { type: 'DOWN', ref, pid: pid ?? (target as string), reason: 'noproc' };
+    const msg: DownMessage = { type: 'DOWN', ref, pid: target, reason: 'noproc' };
     s.deliverTo(p, msg);
     return ref;
   }
-  const entry = { ref, watcher: p.pid, target: t.pid };
+  const entry = { ref, watcher: p.pid, target: t.pid, ...byName };
   (p.monitors ??= new Map()).set(ref.key, entry);
   t.addWatcher(entry);
   return ref;

@@ -10,8 +10,8 @@ export interface ExitMessage {
 
 /**
  * What a monitoring process receives when the monitored process exits: Erlang's
- * `{'DOWN', Ref, process, Pid, Reason}`. `pid` is the name when the monitor was set by a name
- * that was not registered.
+ * `{'DOWN', Ref, process, Pid, Reason}`. For a monitor set by registered name, `pid` is that
+ * name (Erlang gives `{Name, Node}`), whether or not the name was registered.
  */
 export interface DownMessage {
   readonly type: 'DOWN';

@@ -63,6 +63,8 @@ export interface MonitorEntry {
   readonly ref: Ref;
   readonly watcher: Pid;
   readonly target: Pid;
+  /** The registered name the monitor was set by; its DOWN then names it, as Erlang's does. */
+  readonly name?: string;
 }
 
 /**

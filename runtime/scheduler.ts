@@ -486,8 +486,11 @@ export class Scheduler implements WaitHost {
 
   private receiveDown(to: Pid, ref: Ref, from: Pid | string, reason: ExitReason): void {
     const p = this.lookup(to);
-    if (p === undefined || p.monitors === null || !p.monitors.delete(ref.key)) return;
-    const msg: DownMessage = { type: 'DOWN', ref, pid: from, reason };
+    if (p === undefined || p.monitors === null) return;
+    const entry = p.monitors.get(ref.key);
+    if (entry === undefined) return;
+    p.monitors.delete(ref.key);
+    const msg: DownMessage = { type: 'DOWN', ref, pid: entry.name ?? from, reason };
     this.deliverTo(p, msg);
   }
 
