@@ -1,7 +1,7 @@
 %% Twin of benchmarks/runtime/ring.bench.ts: M processes pass a token round a ring for
 %% `hops` messages; setup (spawn and close the ring) is timed separately.
 -module(ring).
--export([main/1]).
+-export([main/1, spawn_ring/3, node/2]).
 
 main(Args) -> bench:main(fun run/1, Args).
 

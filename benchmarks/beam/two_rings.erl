@@ -1,6 +1,7 @@
 %% Twin of benchmarks/schedulers/two-rings.bench.ts: two independent rings of M processes,
 %% one token of `hops` hops each; total messages/s with one scheduler online, then with all
-%% of them (run without +S: `erl -noshell -pa EBIN -run two_rings main m=1000 hops=1000000`).
+%% of them (run without +S: `erl -noshell -pa EBIN -run two_rings main m=1000 hops=1000000`,
+%% with bench.erl and ring.erl compiled into EBIN too).
 -module(two_rings).
 -export([main/1]).
 
@@ -32,20 +33,9 @@ rate(M, Hops) ->
     [exit(P, kill) || P <- [A, B]],
     Rate.
 
-%% Returns the first node; each ring is closed by its first-spawned node.
+%% Returns the first node; each ring is closed by its first-spawned node (ring.erl's nodes).
 ring(M, Coordinator) ->
-    Closing = spawn(fun() -> receive {next, Next} -> node(Next, Coordinator) end end),
-    First = spawn_ring(M - 1, Closing, Coordinator),
+    Closing = spawn(fun() -> receive {next, Next} -> ring:node(Next, Coordinator) end end),
+    First = ring:spawn_ring(M - 1, Closing, Coordinator),
     Closing ! {next, First},
     First.
-
-spawn_ring(0, Next, _Coordinator) -> Next;
-spawn_ring(K, Next, Coordinator) ->
-    spawn_ring(K - 1, spawn(fun() -> node(Next, Coordinator) end), Coordinator).
-
-node(Next, Coordinator) ->
-    receive
-        0 -> Coordinator ! done;
-        N -> Next ! N - 1
-    end,
-    node(Next, Coordinator).

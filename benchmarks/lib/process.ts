@@ -1,4 +1,6 @@
-import type { Body, Pid, Runtime, Self } from '../../runtime/index.ts';
+import { Runtime, type Body, type Pid, type Self } from '../../runtime/index.ts';
+import type { BenchArgs, Form } from './args.ts';
+import type { Report } from './report.ts';
 import { nextTurn } from './clock.ts';
 
 /** Runs `body` as a process until it exits; rejects unless it exits `normal`. */
@@ -47,4 +49,36 @@ export function main(run: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** An idle process in the generator form: it waits in receive until it gets any message. */
+export function* idleGen(self: Self): Generator<unknown, void, unknown> {
+  yield* self.receive();
+}
+
+/** An idle process in the async form. */
+export async function idleAsync(self: Self): Promise<void> {
+  await self.receive();
+}
+
+export function idleBody(form: Form): Body<[]> {
+  return form === 'gen' ? idleGen : idleAsync;
+}
+
+/**
+ * Runs a scenario on a one-scheduler runtime: its coordinator (in the benchmark's process
+ * form) runs as a process until it exits, then the report is printed.
+ */
+export function runScenario(
+  args: BenchArgs<Record<string, number>>,
+  report: Report,
+  coordinatorGen: (self: Self, report: Report) => Generator<unknown, void, unknown>,
+  coordinatorAsync: (self: Self, report: Report) => Promise<void>,
+): void {
+  main(async () => {
+    const rt = new Runtime({ schedulers: 1 });
+    await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
+    await rt.shutdown();
+    report.print();
+  });
 }

@@ -1,9 +1,9 @@
 // n processes, each spawn-linked by the previous one; kill the root and time until the whole
 // chain is dead (setup timed separately). Twin: benchmarks/beam/chain.erl.
-import { Runtime, downOf, type Pid, type Self } from '../../runtime/index.ts';
+import { downOf, type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceMs } from '../lib/clock.ts';
-import { main, runProcess, untilProcessCount, untilProcessCountGen } from '../lib/process.ts';
+import { runScenario, untilProcessCount, untilProcessCountGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000 });
@@ -54,10 +54,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(report, setupMs, sinceMs(t1));
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

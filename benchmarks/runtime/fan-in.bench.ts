@@ -1,9 +1,9 @@
 // `senders` processes each send `messages` messages to one receiver; the clock stops when
 // the receiver has them all. Twin: benchmarks/beam/fan_in.erl.
-import { Runtime, type Pid, type Self } from '../../runtime/index.ts';
+import { type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceNs } from '../lib/clock.ts';
-import { main, runProcess } from '../lib/process.ts';
+import { runScenario } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ senders: 1000, messages: 1000 });
@@ -48,10 +48,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   report.add('fan_in.throughput', total / (sinceNs(t0) / 1e9), 'msg/s', 'higher');
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

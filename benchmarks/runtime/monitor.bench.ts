@@ -1,21 +1,13 @@
 // n monitors on live processes that then exit (DOWN/s), and n monitors on dead pids
 // (noproc DOWN/s); also ns per monitor call. Twin: benchmarks/beam/monitor.erl.
-import { Runtime, isDown, type Pid, type Self } from '../../runtime/index.ts';
+import { isDown, type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceNs } from '../lib/clock.ts';
-import { main, runProcess, untilProcessCount, untilProcessCountGen, untilWaiting, untilWaitingGen } from '../lib/process.ts';
+import { idleBody, runScenario, untilProcessCount, untilProcessCountGen, untilWaiting, untilWaitingGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000 });
 const { n } = args.params;
-
-function* idleGen(self: Self): Generator<unknown, void, unknown> {
-  yield* self.receive();
-}
-
-async function idleAsync(self: Self): Promise<void> {
-  await self.receive();
-}
 
 function isNormalDown(msg: unknown): boolean {
   return isDown(msg) && msg.reason === 'normal';
@@ -26,7 +18,7 @@ function isNoprocDown(msg: unknown): boolean {
 }
 
 function spawnIdle(self: Self): Pid[] {
-  const body = args.form === 'gen' ? idleGen : idleAsync;
+  const body = idleBody(args.form);
   const pids: Pid[] = [];
   for (let i = 0; i < n; i++) pids.push(self.spawn(body));
   return pids;
@@ -84,10 +76,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(report, { monitorNs, liveNs, deadNs: sinceNs(t2) });
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

@@ -1,25 +1,17 @@
 // register, whereis and unregister n names (one idle process per name), `rounds` times over;
 // ns per operation in the last round (the first rounds warm up the JIT and caches, on both
 // sides). Twin: benchmarks/beam/registry.erl.
-import { Runtime, type Pid, type Self } from '../../runtime/index.ts';
+import { type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs } from '../lib/clock.ts';
-import { main, runProcess, untilWaiting, untilWaitingGen } from '../lib/process.ts';
+import { idleBody, runScenario, untilWaiting, untilWaitingGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000, rounds: 3 });
 const { n, rounds } = args.params;
 
-function* idleGen(self: Self): Generator<unknown, void, unknown> {
-  yield* self.receive();
-}
-
-async function idleAsync(self: Self): Promise<void> {
-  await self.receive();
-}
-
 function spawnIdle(self: Self): Pid[] {
-  const body = args.form === 'gen' ? idleGen : idleAsync;
+  const body = idleBody(args.form);
   const pids: Pid[] = [];
   for (let i = 0; i < n; i++) pids.push(self.spawn(body));
   return pids;
@@ -63,10 +55,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   measure(self, report, names(), pids);
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

@@ -1,9 +1,9 @@
 // M processes pass a token round a ring for `hops` messages: messages/s, and setup (spawn
 // and close the ring) separately. Twin: benchmarks/beam/ring.erl.
-import { Runtime, type Pid, type Self } from '../../runtime/index.ts';
+import { type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceMs, sinceNs } from '../lib/clock.ts';
-import { main, runProcess, untilWaiting, untilWaitingGen } from '../lib/process.ts';
+import { runScenario, untilWaiting, untilWaitingGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ m: 1000, hops: 1_000_000 });
@@ -65,10 +65,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(report, setupMs, sinceNs(t1));
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

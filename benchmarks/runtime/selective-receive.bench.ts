@@ -1,10 +1,10 @@
 // With `queue` unmatched messages in the mailbox, time per receive of a newly sent matching
 // message, and per skipped message (the same loop with an empty mailbox is subtracted).
 // Twin: benchmarks/beam/selective_receive.erl.
-import { Runtime, type Self } from '../../runtime/index.ts';
+import { type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceNs } from '../lib/clock.ts';
-import { main, runProcess } from '../lib/process.ts';
+import { runScenario } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ queue: 10_000, rounds: 1000 });
@@ -62,10 +62,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(self, report, emptyNs, fullNs);
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

@@ -1,26 +1,18 @@
 // Spawn N processes that block in receive, in batches: ns per spawn (first batch, warm
 // batches, all), bytes per idle process (heap after forced GC, and RSS), ns per kill.
 // Twin: benchmarks/beam/spawn.erl.
-import { Runtime, type Pid, type Self } from '../../runtime/index.ts';
+import { Runtime, type Pid } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceNs } from '../lib/clock.ts';
 import { settledMemory } from '../lib/memory.ts';
-import { main, untilWaiting } from '../lib/process.ts';
+import { idleBody, main, untilWaiting } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000, batch: 10_000 });
 const { n, batch } = args.params;
 
-function* idleGen(self: Self): Generator<unknown, void, unknown> {
-  yield* self.receive();
-}
-
-async function idleAsync(self: Self): Promise<void> {
-  await self.receive();
-}
-
 async function spawnBatches(rt: Runtime, pids: Pid[]): Promise<number[]> {
-  const body = args.form === 'gen' ? idleGen : idleAsync;
+  const body = idleBody(args.form);
   const times: number[] = [];
   while (pids.length < n) {
     const size = Math.min(batch, n - pids.length);

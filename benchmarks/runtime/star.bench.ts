@@ -1,21 +1,13 @@
 // A root spawn-links n children; kill the root and time until every child is dead (setup
 // timed separately). Twin: benchmarks/beam/star.erl.
-import { Runtime, downOf, type Pid, type Self } from '../../runtime/index.ts';
+import { downOf, type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceMs } from '../lib/clock.ts';
-import { main, runProcess, untilProcessCount, untilProcessCountGen, untilWaiting, untilWaitingGen } from '../lib/process.ts';
+import { idleAsync, idleGen, runScenario, untilProcessCount, untilProcessCountGen, untilWaiting, untilWaitingGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000 });
 const { n } = args.params;
-
-function* idleGen(self: Self): Generator<unknown, void, unknown> {
-  yield* self.receive();
-}
-
-async function idleAsync(self: Self): Promise<void> {
-  await self.receive();
-}
 
 function* rootGen(self: Self, coordinator: Pid): Generator<unknown, void, unknown> {
   let last = self.pid;
@@ -66,10 +58,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(report, setupMs, sinceMs(t1));
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

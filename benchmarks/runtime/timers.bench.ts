@@ -3,11 +3,11 @@
 // shared array (a message per timeout would load the scheduler with work that is not the
 // timer's); the one that completes the count tells the coordinator, as in the twin,
 // benchmarks/beam/timers.erl.
-import { Runtime, TIMEOUT, type Pid, type Self } from '../../runtime/index.ts';
+import { TIMEOUT, type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceMs } from '../lib/clock.ts';
 import { percentile } from '../lib/percentile.ts';
-import { main, runProcess } from '../lib/process.ts';
+import { runScenario } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000, timeout: 100 });
@@ -63,10 +63,4 @@ async function coordinatorAsync(self: Self, out: Report): Promise<void> {
   report(out, spawnMs);
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const out = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, out);
-  await rt.shutdown();
-  out.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);

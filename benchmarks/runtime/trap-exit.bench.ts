@@ -1,28 +1,20 @@
 // A process trapping exits, linked to n children, exits each with `shutdown` and receives the
 // n EXIT messages (what a supervisor does at shutdown). Twin: benchmarks/beam/trap_exit.erl.
-import { Runtime, isExit, type Pid, type Self } from '../../runtime/index.ts';
+import { isExit, type Pid, type Self } from '../../runtime/index.ts';
 import { parseArgs } from '../lib/args.ts';
 import { nowNs, sinceMs, sinceNs } from '../lib/clock.ts';
-import { main, runProcess, untilWaiting, untilWaitingGen } from '../lib/process.ts';
+import { idleBody, runScenario, untilWaiting, untilWaitingGen } from '../lib/process.ts';
 import { Report } from '../lib/report.ts';
 
 const args = parseArgs({ n: 100_000 });
 const { n } = args.params;
-
-function* idleGen(self: Self): Generator<unknown, void, unknown> {
-  yield* self.receive();
-}
-
-async function idleAsync(self: Self): Promise<void> {
-  await self.receive();
-}
 
 function isShutdownExit(msg: unknown): boolean {
   return isExit(msg) && msg.reason === 'shutdown';
 }
 
 function spawnChildren(self: Self): Pid[] {
-  const body = args.form === 'gen' ? idleGen : idleAsync;
+  const body = idleBody(args.form);
   const children: Pid[] = [];
   for (let i = 0; i < n; i++) children.push(self.spawnLink(body));
   return children;
@@ -61,10 +53,4 @@ async function coordinatorAsync(self: Self, report: Report): Promise<void> {
   record(report, setupMs, sinceNs(t1));
 }
 
-main(async () => {
-  const rt = new Runtime({ schedulers: 1 });
-  const report = new Report(args);
-  await runProcess(rt, args.form === 'gen' ? coordinatorGen : coordinatorAsync, report);
-  await rt.shutdown();
-  report.print();
-});
+runScenario(args, new Report(args), coordinatorGen, coordinatorAsync);
