@@ -19,7 +19,7 @@ const VALUE_CLASSES: Function[] = [Pid, Ref, Date, Map, Set, Error, RegExp, Arra
  * of the first field that cannot (a function, a symbol, an instance of a class with no extension).
  */
 export function assertSendable(value: unknown, argument: string): void {
-  const bad = findUnsendable(value, argument, 0, new Set());
+  const bad = findUnsendable(value, argument);
   if (bad !== undefined) {
     throw new KairosError(
       'invalid_input',
@@ -29,7 +29,8 @@ export function assertSendable(value: unknown, argument: string): void {
   }
 }
 
-function findUnsendable(value: unknown, path: string, depth: number, seen: Set<object>): { path: string; value: unknown } | undefined {
+/** The first part of `value` that cannot be copied to another thread (with its path), if any. */
+export function findUnsendable(value: unknown, path: string, depth = 0, seen = new Set<object>()): { path: string; value: unknown } | undefined {
   switch (typeof value) {
     case 'function':
     case 'symbol':

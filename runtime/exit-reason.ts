@@ -1,5 +1,6 @@
 import { Pid, Ref } from './pid.ts';
 import { invalidInput } from './errors.ts';
+import { findUnsendable } from './codec.ts';
 
 /** An error as it is recorded or crosses a thread: plain data, never an Error instance. */
 export interface SerializedError {
@@ -87,23 +88,11 @@ export function reasonEquals(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && reasonEquals(ra[k], rb[k]));
 }
 
-/** Checks that `reason` is plain data that can cross threads; throws `invalid_input` naming `argument`. */
+/** Checks that `reason` is plain data that can cross threads; throws `invalid_input` naming `argument` (and the bad field). */
 export function validateReason(argument: string, reason: unknown): ExitReason {
-  const bad = reason === undefined ? { found: undefined } : findUnsendable(reason, 0);
+  const bad = reason === undefined ? { path: argument, value: undefined } : findUnsendable(reason, argument);
   if (bad) {
-    throw invalidInput(argument, 'plain data (string, number, boolean, null, array, plain object, Pid or Ref)', bad.found);
+    throw invalidInput(bad.path, 'plain data (string, number, boolean, null, array, plain object, Date, Map, Set, Error, Pid or Ref)', bad.value);
   }
   return reason as ExitReason;
-}
-
-/** Functions and symbols cannot cross a thread or be recorded; nested `undefined` is tolerated. */
-function findUnsendable(value: unknown, depth: number): { found: unknown } | undefined {
-  if (typeof value === 'function' || typeof value === 'symbol') return { found: value };
-  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
-  if (value instanceof Pid || value instanceof Ref || value instanceof Date) return undefined;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    const bad = findUnsendable(v, depth + 1);
-    if (bad) return bad;
-  }
-  return undefined;
 }
