@@ -25,6 +25,12 @@ export const R_READY = 14; //     index, unused
 
 const ARITY = [2, 2, 4, 2, 2, 3, 2, 4, 5, 4, 2, 2, 2, 2, 2];
 
+/** The reply to a synchronous request: its value, or the error the answering scheduler threw. */
+interface Answer {
+  readonly value?: unknown;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
 /** What a scheduler does with records that arrive from other schedulers. */
 export interface RemoteHandler {
   inMessage(serial: number, msg: unknown): void;
@@ -226,7 +232,7 @@ export class Router {
     this.ring(k);
     for (;;) {
       const reply = receiveMessageOnPort(out);
-      if (reply !== undefined) return this.unpackr.unpack(reply.message as Uint8Array);
+      if (reply !== undefined) return this.unwrap(this.unpackr.unpack(reply.message as Uint8Array) as Answer);
       if (this.down[k]) return undefined;
       this.serveWaiting();
       Atomics.wait(this.doorbells, this.index, Atomics.load(this.doorbells, this.index), 2);
@@ -254,16 +260,22 @@ export class Router {
     if (batch !== null && batch !== undefined) {
       for (let m = receiveMessageOnPort(batch); m !== undefined; m = receiveMessageOnPort(batch)) this.receive(m.message as Uint8Array, k);
     }
-    let value: unknown;
+    let answer: Answer;
     try {
-      value = this.handler!.serve(this.unpackr.unpack(request as Uint8Array));
+      answer = { value: this.handler!.serve(this.unpackr.unpack(request as Uint8Array)) };
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };
-      value = { error: { code: typeof e.code === 'string' ? e.code : 'internal', message: String(e.message ?? err) } };
+      answer = { error: { code: typeof e.code === 'string' ? e.code : 'internal', message: String(e.message ?? err) } };
     }
-    const bytes = this.encode(value);
+    const bytes = this.encode(answer);
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
     this.ring(k);
+  }
+
+  /** A request's answer, or the typed error the answering scheduler threw. */
+  private unwrap(answer: Answer): unknown {
+    if (answer.error !== undefined) throw new KairosError(answer.error.code, answer.error.message);
+    return answer.value;
   }
 
   private encode(value: unknown): Uint8Array {

@@ -411,13 +411,9 @@ export class Runtime implements ControlHost {
   }
 
   private callRemote(k: number, request: Request): unknown {
-    const reply = this.router!.call(k, request) as { error?: { code: string; message: string } } | unknown;
-    if (typeof reply === 'object' && reply !== null && 'error' in reply && typeof (reply as { error: unknown }).error === 'object') {
-      const e = (reply as { error: { code: string; message: string } }).error;
-      throw new KairosError(e.code, e.message);
-    }
-    return reply;
+    return this.router!.call(k, request);
   }
+
 
   private forwardEvents(): void {
     const router = this.router!;
