@@ -42,6 +42,8 @@ export type Body<A extends unknown[] = any[]> =
   | ((self: Self, ...args: A) => Generator<unknown, unknown, unknown>)
   | ((self: Self, ...args: A) => unknown);
 
+const NO_ARGS: unknown[] = [];
+
 export const FLAG_TRAP_EXIT = 1;
 export const FLAG_GENERATOR = 2;
 export const FLAG_QUEUED = 4;
@@ -157,7 +159,8 @@ export class Proc implements Self {
     this.sched = sched;
     this.pid = pid;
     this.body = body;
-    this.args = args;
+    // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
+    this.args = args.length === 0 ? NO_ARGS : args;
     this.flags = generator ? FLAG_GENERATOR : 0;
   }
 
@@ -211,8 +214,13 @@ export class Proc implements Self {
   // ---- mailbox -------------------------------------------------------------------------
 
   push(msg: unknown): void {
-    let box = this.mbox;
-    if (box === null) box = this.mbox = [];
+    const box = this.mbox;
+    if (box === null) {
+      // Most processes hold one message at a time: start with room for exactly one.
+      this.mbox = [msg];
+      this.mtail = 1;
+      return;
+    }
     if (this.mtail === box.length) box.push(msg);
     else box[this.mtail] = msg;
     this.mtail++;
