@@ -17,19 +17,34 @@ export interface SchedulerTask {
 /** Running from TypeScript sources (tests, tsx): workers go through a shim that registers tsx first. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/** Node options that take the next argument as their value. */
+const WITH_VALUE = new Set(['-e', '--eval', '-p', '--print', '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--input-type']);
+/** What a worker thread may take from the main thread's options when they cannot all be inherited. */
+const FOR_WORKERS = /^(-r|--require|--import|--loader|--experimental-loader|-C|--conditions|--enable-source-maps|--no-warnings|--expose-gc|--experimental-[a-z-]+)$/;
+
 /**
- * The Node options worker threads start with: the process's own, minus a script given on the
- * command line (`-e`/`-p` and `--input-type`), which belongs to the main thread only.
+ * The Node options worker threads start with: `undefined` (inherit, as Node does) unless the
+ * program itself was given on the command line (`-e`/`-p`): worker threads inherit that too
+ * and would run it again, so then they get only the options that shape module loading.
  */
-export function workerExecArgv(): string[] {
-  const out: string[] = [];
+export function workerExecArgv(): string[] | undefined {
   const argv = process.execArgv;
+  if (!argv.some((a) => /^(-e|--eval|-p|--print)(=|$)/.test(a))) return undefined;
+  const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') i++;
-    else if (!/^(--eval|--print|--input-type)(=|$)/.test(arg)) out.push(arg);
+    const name = arg.split('=')[0]!;
+    const value = WITH_VALUE.has(arg) ? argv[++i] : undefined;
+    if (!FOR_WORKERS.test(name)) continue;
+    out.push(arg);
+    if (value !== undefined) out.push(value);
   }
   return out;
+}
+
+export function execArgvOption(): { execArgv?: string[] } {
+  const execArgv = workerExecArgv();
+  return execArgv === undefined ? {} : { execArgv };
 }
 
 export function workerFile(name: string): { filename: string; workerData: { entry: string } | undefined } {
@@ -78,7 +93,7 @@ export class Cluster {
       maxThreads: count - 1,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
-      execArgv: workerExecArgv(),
+      ...execArgvOption(),
     });
     this.pool.on('error', (err: unknown) => onDown(-1, err));
     for (let k = 1; k < count; k++) {

@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { workerExecArgv, workerFile } from './cluster.ts';
+import { execArgvOption, workerFile } from './cluster.ts';
 import type { ResolvedModuleRef } from './module-ref.ts';
 
 /**
@@ -12,7 +12,7 @@ export class DirtyPool {
   run(ref: ResolvedModuleRef, args: unknown[]): Promise<unknown> {
     if (this.pool === null) {
       const { filename, workerData } = workerFile('dirty-worker');
-      this.pool = new Piscina({ filename, workerData, idleTimeout: 1000, execArgv: workerExecArgv() });
+      this.pool = new Piscina({ filename, workerData, idleTimeout: 1000, ...execArgvOption() });
       this.pool.on('error', () => {});
     }
     return this.pool.run({ module: ref.module, export: ref.export, args });

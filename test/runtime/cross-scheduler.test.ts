@@ -252,7 +252,8 @@ test('dirty work runs a CPU-heavy export off the schedulers and resolves to its 
 
 test('shutdown stops every scheduler thread and leaves no handle open', async (t) => {
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawnChild(process.execPath, ['--import', './test/register-tsx.mjs', 'test/fixtures/runtime-shutdown.ts'], {
+    // --v8-pool-size is a per-process option that worker threads must not be given.
+    const child = spawnChild(process.execPath, ['--v8-pool-size=2', '--import', './test/register-tsx.mjs', 'test/fixtures/runtime-shutdown.ts'], {
       cwd: new URL('../..', import.meta.url),
       stdio: 'inherit',
     });
@@ -278,7 +279,7 @@ test('scheduler threads of a program given with node -e run only the runtime, no
     if (reason !== 'normal') { console.error('echo ended with', reason); process.exitCode = 1; }
   `;
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawnChild(process.execPath, ['--import', './test/register-tsx.mjs', '--input-type=module', '-e', script], {
+    const child = spawnChild(process.execPath, ['--v8-pool-size=2', '--import', './test/register-tsx.mjs', '--input-type=module', '-e', script], {
       cwd: new URL('../..', import.meta.url),
       stdio: 'inherit',
     });
