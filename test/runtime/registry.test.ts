@@ -143,3 +143,11 @@ test('sending to a dead pid never throws', async (t) => {
     t.is(yield* self.receive(null, { timeout: 0 }), TIMEOUT);
   });
 });
+
+test('on one scheduler a registered name may be of any length', async (t) => {
+  const rt = makeRuntime(t);
+  const pid = spawnIdle(rt);
+  const name = 'n'.repeat(500);
+  rt.register(name, pid);
+  t.true(rt.whereis(name)?.equals(pid));
+});

@@ -160,3 +160,30 @@ for (const k of SCHEDULERS) {
     t.true(await sender.nothing(), 'something came back from the dead pid');
   });
 }
+
+test('with several schedulers a name of more than 64 UTF-8 bytes fails with invalid_input naming the limit, and shorter names (multi-byte ones too) work', async (t) => {
+  const rt = runtime();
+  const inbox = new Inbox(rt);
+  const holder = await spawnedOn(rt, inbox, 1);
+  const err = throwsCode(t, () => rt.register('x'.repeat(65), holder.pid), 'invalid_input');
+  t.regex(err?.message ?? '', /64 UTF-8 bytes/);
+  const name = 'é'.repeat(32);
+  rt.register(name, holder.pid);
+  t.true(rt.whereis(name)?.equals(holder.pid));
+  rt.unregister(name);
+  t.is(rt.whereis(name), undefined);
+});
+
+test('a name freed on one scheduler can be taken again at once from the other, many times over', async (t) => {
+  const rt = runtime();
+  const inbox = new Inbox(rt);
+  const a = await spawnedOn(rt, inbox, 0);
+  const b = await spawnedOn(rt, inbox, 1);
+  for (let i = 0; i < 200; i++) {
+    const holder = i % 2 === 0 ? a : b;
+    rt.register('relay-name', holder.pid);
+    t.true(rt.whereis('relay-name')!.equals(holder.pid));
+    rt.unregister('relay-name');
+  }
+  t.is(rt.whereis('relay-name'), undefined);
+});
