@@ -250,6 +250,19 @@ test('dirty work runs a CPU-heavy export off the schedulers and resolves to its 
   await t.throwsAsync(rt.dirty({ module: FIXTURES, export: 'missing' }));
 });
 
+test('a process on another scheduler can run dirty work too, and learns of its failure', async (t) => {
+  const rt = await sharedRuntime();
+  const [ok, failed] = await inProcess(rt, async (self) => {
+    self.spawn(on1('dirtyFib'), self.pid, 15);
+    const first = await receiveOrFail(self, (m): m is { fib: number } => typeof m === 'object' && m !== null && 'fib' in m);
+    self.spawn(on1('dirtyFib'), self.pid, 15, 'missing');
+    const second = await receiveOrFail(self, (m): m is { failed: string } => typeof m === 'object' && m !== null && 'failed' in m);
+    return [first, second] as const;
+  });
+  t.is(ok.fib, 610);
+  t.regex(failed.failed, /missing/);
+});
+
 test('shutdown stops every scheduler thread and leaves no handle open', async (t) => {
   const code = await new Promise<number | null>((resolve) => {
     // --v8-pool-size is a per-process option that worker threads must not be given.
