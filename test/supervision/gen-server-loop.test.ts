@@ -8,17 +8,19 @@ function nextCrash(rt: ReturnType<typeof makeRuntime>): Promise<CrashReport> {
   return withPatience(new Promise<CrashReport>((resolve) => rt.events.once('crash', resolve)), 'a crash report');
 }
 
+/** A server whose init asks for a 1,000 ms timeout and which reports every info message. */
+const idle: GenServerBehaviour<Pid, Pid> = {
+  init: (report: Pid) => ok(report, { timeout: 1000 }),
+  handleInfo(msg: unknown, report: Pid, self: Self) {
+    self.send(report, { event: 'info', msg });
+    return noreply(report);
+  },
+};
+
 test('a result with a timeout delivers \'timeout\' to handleInfo when no message arrives in time', async (t) => {
   const clock = new ManualClock();
   const rt = makeRuntime(t, clock);
   const inbox = new Inbox(rt);
-  const idle: GenServerBehaviour<Pid, Pid> = {
-    init: (report: Pid) => ok(report, { timeout: 1000 }),
-    handleInfo(msg: unknown, report: Pid, self: Self) {
-      self.send(report, { event: 'info', msg });
-      return noreply(report);
-    },
-  };
   const server = (await GenServer.start(rt, idle, inbox.pid)) as Pid;
   await parked(rt, server);
   clock.advance(999);
@@ -31,13 +33,6 @@ test('a message arriving before the timeout cancels it', async (t) => {
   const clock = new ManualClock();
   const rt = makeRuntime(t, clock);
   const inbox = new Inbox(rt);
-  const idle: GenServerBehaviour<Pid, Pid> = {
-    init: (report: Pid) => ok(report, { timeout: 1000 }),
-    handleInfo(msg: unknown, report: Pid, self: Self) {
-      self.send(report, { event: 'info', msg });
-      return noreply(report);
-    },
-  };
   const server = (await GenServer.start(rt, idle, inbox.pid)) as Pid;
   rt.send(server, 'hello');
   t.is((await inbox.take()).msg, 'hello');
