@@ -30,50 +30,70 @@ export function assertSendable(value: unknown, argument: string): void {
 }
 
 /** The first part of `value` that cannot be copied to another thread (with its path), if any. */
-export function findUnsendable(value: unknown, path: string, depth = 0, seen = new Set<object>()): { path: string; value: unknown } | undefined {
-  switch (typeof value) {
-    case 'function':
-    case 'symbol':
-      return { path, value };
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
+export function findUnsendable(value: unknown, path: string): { path: string; value: unknown } | undefined {
+  // Most messages and exit reasons are primitives: no walk, no `seen` set. The path of a bad
+  // field is built only when there is one.
+  const bad = typeof value === 'object' ? (value === null ? undefined : walk(value, 0, new Set<object>())) : primitiveUnsendable(value);
+  return bad === undefined ? undefined : { path: path + bad.suffix, value: bad.value };
+}
+
+interface Unsendable {
+  suffix: string;
+  readonly value: unknown;
+}
+
+function primitiveUnsendable(value: unknown): Unsendable | undefined {
+  return typeof value === 'function' || typeof value === 'symbol' ? { suffix: '', value } : undefined;
+}
+
+function walk(value: unknown, depth: number, seen: Set<object>): Unsendable | undefined {
+  if (typeof value !== 'object') return primitiveUnsendable(value);
   if (value === null || depth > 64) return undefined;
-  if (seen.has(value)) return { path, value: 'a cyclic reference' };
+  if (seen.has(value)) return { suffix: '', value: 'a cyclic reference' };
   if (ArrayBuffer.isView(value)) return undefined;
   seen.add(value);
   try {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const bad = findUnsendable(value[i], `${path}[${i}]`, depth + 1, seen);
-        if (bad) return bad;
-      }
-      return undefined;
-    }
-    if (value instanceof Map) {
-      for (const [k, v] of value) {
-        const bad = findUnsendable(k, `${path}<key>`, depth + 1, seen) ?? findUnsendable(v, `${path}.get(${preview(k)})`, depth + 1, seen);
-        if (bad) return bad;
-      }
-      return undefined;
-    }
-    if (value instanceof Set) {
-      for (const v of value) {
-        const bad = findUnsendable(v, `${path}<element>`, depth + 1, seen);
-        if (bad) return bad;
-      }
-      return undefined;
-    }
-    if (VALUE_CLASSES.some((c) => value instanceof c)) return undefined;
-    if (!PLAIN_PROTOS.has(Object.getPrototypeOf(value))) return { path, value };
-    for (const key of Object.keys(value)) {
-      const bad = findUnsendable((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, seen);
-      if (bad) return bad;
-    }
-    return undefined;
+    return walkChildren(value, depth + 1, seen);
   } finally {
     seen.delete(value);
   }
+}
+
+function walkChildren(value: object, depth: number, seen: Set<object>): Unsendable | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = walk(value[i], depth, seen);
+      if (bad) return prefix(`[${i}]`, bad);
+    }
+    return undefined;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      const badKey = walk(k, depth, seen);
+      if (badKey) return prefix('<key>', badKey);
+      const bad = walk(v, depth, seen);
+      if (bad) return prefix(`.get(${preview(k)})`, bad);
+    }
+    return undefined;
+  }
+  if (value instanceof Set) {
+    for (const v of value) {
+      const bad = walk(v, depth, seen);
+      if (bad) return prefix('<element>', bad);
+    }
+    return undefined;
+  }
+  if (VALUE_CLASSES.some((c) => value instanceof c)) return undefined;
+  if (!PLAIN_PROTOS.has(Object.getPrototypeOf(value))) return { suffix: '', value };
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const bad = walk((value as Record<string, unknown>)[key], depth, seen);
+    if (bad) return prefix(`.${key}`, bad);
+  }
+  return undefined;
+}
+
+function prefix(segment: string, bad: Unsendable): Unsendable {
+  bad.suffix = segment + bad.suffix;
+  return bad;
 }

@@ -131,7 +131,9 @@ export class Scheduler implements WaitHost {
     pid.bindLocal(p);
     this.procs.set(serial, p);
     if (linkTo !== null) p.addLink(linkTo);
-    this.runtime.events.emit('spawn', pid);
+    const events = this.runtime.events;
+    // emit() builds an arguments object even with no listener: skip it when nobody listens.
+    if (events.listenerCount('spawn') !== 0) events.emit('spawn', pid);
     return p;
   }
 
@@ -519,7 +521,7 @@ export class Scheduler implements WaitHost {
     if (p.links !== null || p.monitors !== null || p.monitoredBy !== null) this.signalExit(p, reason);
     const info = this.side.release(p, reason);
     const events = this.runtime.events;
-    events.emit('exit', p.pid, reason);
+    if (events.listenerCount('exit') !== 0) events.emit('exit', p.pid, reason);
     if (isCrash(reason) && events.listenerCount('crash') > 0) {
       const report: { pid: Pid; reason: ExitReason; registeredName?: string; info?: Record<string, unknown> } = { pid: p.pid, reason };
       if (name !== undefined) report.registeredName = name;

@@ -16,8 +16,11 @@ export function schedulerDownReason(k: number): ExitReason {
  * queuing a signal allocates nothing (a 100,000-process cascade queues 100,000 of them).
  */
 export class SignalQueue {
+  // Slots are reused in place: truncating the array (`length = 0`) would free its backing store
+  // and make the next signal allocate a new one.
   private slots: unknown[] = [];
   private head = 0;
+  private tail = 0;
   // Read by the scheduler while delivering the signal last taken with shift().
   kind = 0;
   to: Pid | null = null;
@@ -27,18 +30,29 @@ export class SignalQueue {
   ref: Ref | null = null;
 
   get length(): number {
-    return (this.slots.length - this.head) / WIDTH;
+    return (this.tail - this.head) / WIDTH;
   }
 
   push(kind: number, to: Pid, from: Pid | string, reason: ExitReason, link: boolean, ref: Ref | null): void {
-    this.slots.push(kind, to, from, reason, link, ref);
+    const s = this.slots;
+    const t = this.tail;
+    if (t === s.length) s.push(kind, to, from, reason, link, ref);
+    else {
+      s[t] = kind;
+      s[t + 1] = to;
+      s[t + 2] = from;
+      s[t + 3] = reason;
+      s[t + 4] = link;
+      s[t + 5] = ref;
+    }
+    this.tail = t + WIDTH;
   }
 
   /** Takes the oldest signal into the fields above; false when the queue is empty. */
   shift(): boolean {
     const s = this.slots;
     const h = this.head;
-    if (h === s.length) return false;
+    if (h === this.tail) return false;
     this.kind = s[h] as number;
     this.to = s[h + 1] as Pid;
     this.from = s[h + 2] as Pid | string;
@@ -47,14 +61,15 @@ export class SignalQueue {
     this.ref = s[h + 5] as Ref | null;
     for (let i = 0; i < WIDTH; i++) s[h + i] = undefined;
     this.head = h + WIDTH;
-    if (this.head === s.length) this.clear();
+    if (this.head === this.tail) this.clear();
     return true;
   }
 
   clear(): void {
     // A cascade can leave a large backing store: drop it rather than keep it forever.
     if (this.slots.length > 4096) this.slots = [];
-    else this.slots.length = 0;
+    else if (this.head !== this.tail) this.slots.fill(undefined, this.head, this.tail);
     this.head = 0;
+    this.tail = 0;
   }
 }
