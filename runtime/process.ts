@@ -142,7 +142,11 @@ export class Proc implements Self {
   /** Where the current receive's scan resumes: earlier messages were already rejected by its pattern. */
   scan = 0;
   pattern: ((msg: unknown) => unknown) | null = null;
-  deadline = Infinity;
+  /**
+   * When the pending receive times out (clock ms), or null for none. Null rather than Infinity: a
+   * field that starts as a number is boxed in its own heap object in every process.
+   */
+  deadline: number | null = null;
   timerToken = 0;
   reductions = 0;
   resolve: ((value: unknown) => void) | null = null;

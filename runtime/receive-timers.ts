@@ -20,10 +20,11 @@ export class ReceiveTimers {
 
   /** Arms `p.deadline` unless it is infinite or already armed for this receive. */
   arm(p: Proc): void {
-    if (p.deadline === Infinity || (p.flags & FLAG_TIMER_ARMED) !== 0) return;
+    const deadline = p.deadline;
+    if (deadline === null || (p.flags & FLAG_TIMER_ARMED) !== 0) return;
     p.flags |= FLAG_TIMER_ARMED;
-    this.heap.push(p.deadline, p, ++p.timerToken);
-    if (p.deadline < this.armedAt) this.armHost();
+    this.heap.push(deadline, p, ++p.timerToken);
+    if (deadline < this.armedAt) this.armHost();
   }
 
   /** The receive ended (or the process died) before its deadline. */

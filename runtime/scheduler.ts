@@ -292,7 +292,7 @@ export class Scheduler implements WaitHost {
       return;
     }
     if (value === NO_MATCH) {
-      if ((p.flags & FLAG_TIMED_OUT) === 0 && p.deadline > this.clock.now()) {
+      if ((p.flags & FLAG_TIMED_OUT) === 0 && (p.deadline === null || p.deadline > this.clock.now())) {
         p.state = ST_WAITING;
         this.armTimer(p);
         return;
@@ -349,7 +349,7 @@ export class Scheduler implements WaitHost {
     p.pattern = pattern;
     p.scan = p.mhead;
     p.flags &= ~FLAG_TIMED_OUT;
-    p.deadline = timeout === Infinity ? Infinity : this.clock.now() + timeout;
+    p.deadline = timeout === Infinity ? null : this.clock.now() + timeout;
     return generator ? this.receiveOp : receiveAsync(this, p);
   }
 
@@ -357,7 +357,7 @@ export class Scheduler implements WaitHost {
     this.timers.disarm(p);
     p.flags &= ~FLAG_TIMED_OUT;
     p.pattern = null;
-    p.deadline = Infinity;
+    p.deadline = null;
     p.resolve = null;
     p.reject = null;
   }

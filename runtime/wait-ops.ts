@@ -47,7 +47,7 @@ export function makeReceiveOp(host: WaitHost): WaitOp {
         done.value = value;
         return done as IteratorResult<unknown, unknown>;
       }
-      if ((p.flags & FLAG_TIMED_OUT) !== 0 || (p.deadline !== Infinity && p.deadline <= host.clock.now())) {
+      if ((p.flags & FLAG_TIMED_OUT) !== 0 || (p.deadline !== null && p.deadline <= host.clock.now())) {
         host.endReceive(p);
         done.value = TIMEOUT;
         return done as IteratorResult<unknown, unknown>;
@@ -110,7 +110,7 @@ export function receiveAsync(host: WaitHost, p: Proc): Receive<unknown> {
       host.endReceive(p);
       return Promise.resolve(value) as unknown as Receive<unknown>;
     }
-    if (p.deadline <= host.clock.now()) {
+    if (p.deadline !== null && p.deadline <= host.clock.now()) {
       host.endReceive(p);
       return Promise.resolve(TIMEOUT) as unknown as Receive<unknown>;
     }
