@@ -30,6 +30,9 @@ export interface SchedulerOptions {
   readonly count: number;
 }
 
+/** A dying process with more links (or watchers) than this queues them as one fan-out entry. */
+const FAN_OUT_MIN = 16;
+
 /**
  * One scheduler: a process table, a run queue, a signal queue and one timer heap driven by a
  * single host timer. Generator processes are resumed synchronously from the run queue; async
@@ -458,8 +461,13 @@ export class Scheduler implements WaitHost {
     try {
       const q = this.signals;
       while (q.shift()) {
-        if (q.kind === SIG_EXIT) this.receiveExit(q.to!, q.from as Pid, q.reason, q.link);
-        else this.receiveDown(q.to!, q.ref!, q.from, q.reason);
+        const to = q.to!;
+        // Only fan-out entries name pids on other schedulers: their signals go out from here.
+        if (to.scheduler !== this.index) {
+          if (q.kind === SIG_EXIT) this.router!.post(to.scheduler, R_EXIT, to.serial, q.from, q.reason, true);
+          else this.router!.post(to.scheduler, R_DOWN, to.serial, q.ref, q.from, q.reason);
+        } else if (q.kind === SIG_EXIT) this.receiveExit(to, q.from as Pid, q.reason, q.link);
+        else this.receiveDown(to, q.ref!, q.from, q.reason);
       }
     } finally {
       this.flushing = false;
@@ -536,8 +544,9 @@ export class Scheduler implements WaitHost {
     const links = p.links;
     if (links !== null) {
       p.links = null;
-      if (links instanceof Map) for (const pid of links.values()) this.exitToLink(p.pid, pid, reason);
-      else this.exitToLink(p.pid, links, reason);
+      if (!(links instanceof Map)) this.exitToLink(p.pid, links, reason);
+      else if (links.size <= FAN_OUT_MIN) for (const pid of links.values()) this.exitToLink(p.pid, pid, reason);
+      else this.signals.pushExitFanOut(p.pid, reason, links.values());
     }
     if (p.monitors !== null) {
       for (const m of p.monitors.values()) {
@@ -549,8 +558,9 @@ export class Scheduler implements WaitHost {
     const watchers = p.monitoredBy;
     if (watchers !== null) {
       p.monitoredBy = null;
-      if (watchers instanceof Map) for (const m of watchers.values()) this.downToWatcher(p.pid, m, reason);
-      else this.downToWatcher(p.pid, watchers, reason);
+      if (!(watchers instanceof Map)) this.downToWatcher(p.pid, watchers, reason);
+      else if (watchers.size <= FAN_OUT_MIN) for (const m of watchers.values()) this.downToWatcher(p.pid, m, reason);
+      else this.signals.pushDownFanOut(p.pid, reason, watchers.values());
     }
   }
 

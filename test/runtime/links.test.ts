@@ -259,3 +259,51 @@ test('killing the root of a 100,000-process link chain kills every process in it
   t.deepEqual(await Promise.all(exits), ['killed', 'killed']);
   t.deepEqual(rt.processes().map(String), [String(inbox.pid)]);
 });
+
+// A process with more links than the scheduler queues one by one (16) queues a single fan-out
+// entry for its exit signals; every linked process must still get exactly its own signal, after
+// whatever the dying process sent it before.
+test('a process linked to 40 others sends each its exit signal: trapping ones get one EXIT after its last message, the rest die with its reason', async (t) => {
+  const rt = makeRuntime(t);
+  const inbox = new Inbox(rt);
+  const hub = rt.spawn(async (self: Self) => {
+    const { go } = (await self.receive()) as { go: true };
+    t.true(go);
+    for (const pid of rt.processInfo(self.pid)!.links) self.send(pid, 'last words');
+    self.exit({ hub: 'down' });
+  });
+  const trapping: Pid[] = [];
+  const plain: Pid[] = [];
+  for (let i = 0; i < 20; i++) {
+    trapping.push(rt.spawn(async (self: Self) => {
+      self.trapExit(true);
+      self.link(hub);
+      self.send(inbox.pid, 'linked');
+      const first = await self.receive(null, MUST);
+      const second = await self.receive(null, MUST);
+      self.send(inbox.pid, { from: self.pid, first, second });
+      const extra = await self.receive(isExit, { timeout: QUIET_MS });
+      self.send(inbox.pid, { from: self.pid, extra });
+    }));
+    plain.push(rt.spawn(async (self: Self) => {
+      self.link(hub);
+      self.send(inbox.pid, 'linked');
+      await self.receive((m) => m === 'never');
+    }));
+  }
+  await inbox.takeN(40, (m) => m === 'linked');
+  t.is(rt.processInfo(hub)!.links.length, 40);
+  const plainExits = plain.map((pid) => exitOf(rt, pid));
+  rt.send(hub, { go: true });
+  const seen = await inbox.takeN<{ from: Pid; first: unknown; second: { type: string; from: Pid; reason: unknown } }>(20, (m) => typeof m === 'object' && m !== null && 'second' in m);
+  t.deepEqual(new Set(seen.map((m) => String(m.from))), new Set(trapping.map(String)));
+  for (const m of seen) {
+    t.is(m.first, 'last words');
+    t.is(m.second.type, 'EXIT');
+    t.true(m.second.from.equals(hub));
+    t.deepEqual(m.second.reason, { hub: 'down' });
+  }
+  for (const reason of await Promise.all(plainExits)) t.deepEqual(reason, { hub: 'down' });
+  const extras = await inbox.takeN<{ extra: unknown }>(20, (m) => typeof m === 'object' && m !== null && 'extra' in m);
+  t.true(extras.every((m) => m.extra === TIMEOUT), 'a linked process got a second EXIT');
+});

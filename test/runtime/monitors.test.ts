@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Pid, TIMEOUT, downOf, isDown, type Self } from '../../runtime/index.ts';
-import { MUST, QUIET_MS, deadPid, exitOf, got, makeRuntime, run, spawnIdle, survives } from './helpers.ts';
+import { MUST, QUIET_MS, deadPid, exitOf, got, makeRuntime, run, spawnIdle, survives, until } from './helpers.ts';
 
 test('a monitor delivers DOWN with its ref, the monitored pid and the exit reason', async (t) => {
   const rt = makeRuntime(t);
@@ -176,4 +176,34 @@ test('a monitor is removed from both processes when it fires', async (t) => {
     got(yield* self.receive(downOf(ref), MUST), 'DOWN');
     t.deepEqual(rt.processInfo(self.pid)?.monitors, []);
   });
+});
+
+// A process with more monitors on it than the scheduler queues one by one (16) queues one
+// fan-out entry for its DOWNs; each monitor must still get exactly one DOWN of its own.
+test('a process under 60 monitors (30 watchers with one each, one watcher with 30) sends each monitor one DOWN', async (t) => {
+  const rt = makeRuntime(t);
+  const target = rt.spawn(async (self: Self) => {
+    await self.receive((m) => m === 'go');
+    self.exit({ target: 'gone' });
+  });
+  const watchers = Array.from({ length: 30 }, () => run(rt, async (self) => {
+    const ref = self.monitor(target);
+    const down = got(await self.receive(isDown, MUST), 'DOWN');
+    t.true(down.ref.equals(ref));
+    t.true(down.pid instanceof Pid && down.pid.equals(target));
+    t.deepEqual(down.reason, { target: 'gone' });
+    t.is(await self.receive(isDown, { timeout: QUIET_MS }), TIMEOUT, 'a second DOWN arrived');
+  }));
+  const many = run(rt, async (self) => {
+    const refs = Array.from({ length: 30 }, () => self.monitor(target));
+    for (const ref of refs) {
+      const down = got(await self.receive(downOf(ref), MUST), `DOWN for ${String(ref)}`);
+      t.deepEqual(down.reason, { target: 'gone' });
+    }
+    t.is(await self.receive(isDown, { timeout: QUIET_MS }), TIMEOUT, 'an extra DOWN arrived');
+  });
+  await until(() => (rt.processInfo(target)?.monitoredBy.length ?? 0) === 60, 'all 60 monitors to be set');
+  rt.send(target, 'go');
+  await Promise.all([...watchers, many]);
+  t.pass();
 });

@@ -199,3 +199,23 @@ test('killing the root of a 10,000-process link chain that alternates schedulers
   const chainKeys = new Set(members.map((p) => p.key));
   t.deepEqual(rt.processes().filter((p) => chainKeys.has(p.key)), []);
 });
+
+// More than 16 links: the dying process queues one fan-out entry, and the signals for links on
+// the other scheduler leave from it as the entry is worked through.
+for (const k of SCHEDULERS) {
+  test(`a process on ${k} linked to 20 trapping processes on each scheduler sends every one its EXIT, once`, async (t) => {
+    const rt = runtime();
+    const inbox = new Inbox(rt);
+    const hub = Puppet.spawn(rt, inbox, k);
+    const partners = [...Array.from({ length: 20 }, () => Puppet.spawn(rt, inbox, k)), ...Array.from({ length: 20 }, () => Puppet.spawn(rt, inbox, other(k)))];
+    await Promise.all(partners.map((p) => p.do(['trapExit', true], ['link', hub.pid])));
+    await hub.sync();
+    t.is(linksIn((await hub.do(['info']))[0]).length, 40);
+    rt.exit(hub.pid, { hub: 'gone' });
+    for (const p of partners) {
+      const exit = await p.got<ExitMessage>(exitFrom(hub.pid));
+      t.deepEqual(exit.reason, { hub: 'gone' });
+    }
+    for (const p of partners) t.true(await p.nothing(isExit), `${String(p.pid)} got a second EXIT`);
+  });
+}

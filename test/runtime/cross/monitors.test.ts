@@ -184,3 +184,22 @@ test('a watcher on scheduler 1 monitoring a name nobody holds gets DOWN with rea
   t.is(down.pid, 'nobody-holds-this');
   t.is(down.reason, 'noproc');
 });
+
+// More than 16 monitors on one process: one fan-out entry; DOWNs for watchers on the other
+// scheduler leave from it as the entry is worked through.
+for (const k of SCHEDULERS) {
+  test(`a process on ${k} monitored by 20 processes on each scheduler sends every monitor its DOWN, once`, async (t) => {
+    const rt = runtime();
+    const inbox = new Inbox(rt);
+    const target = Puppet.spawn(rt, inbox, k);
+    const watchers = [...Array.from({ length: 20 }, () => Puppet.spawn(rt, inbox, k)), ...Array.from({ length: 20 }, () => Puppet.spawn(rt, inbox, other(k)))];
+    const refs = await Promise.all(watchers.map(async (w) => (await w.do(['monitor', target.pid]))[0] as Ref));
+    rt.exit(target.pid, { target: 'gone' });
+    for (const [i, w] of watchers.entries()) {
+      const down = await w.got<DownMessage>(downFor(refs[i]));
+      t.deepEqual(down.reason, { target: 'gone' });
+      t.true(target.pid.equals(down.pid));
+    }
+    for (const w of watchers) t.true(await w.nothing(isDown), `${String(w.pid)} got a second DOWN`);
+  });
+}
