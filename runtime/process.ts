@@ -133,9 +133,9 @@ export class Proc implements Self {
   readonly sched: Scheduler;
   state = ST_NEW;
   flags: number;
-  body: Body | null;
+  /** The body until the process first runs; then, in the generator form, its running generator. */
+  code: Body | Generator<unknown, unknown, unknown> | null;
   args: unknown[] | null;
-  gen: Generator<unknown, unknown, unknown> | null = null;
   mbox: unknown[] | null = null;
   mhead = 0;
   mtail = 0;
@@ -149,8 +149,8 @@ export class Proc implements Self {
   deadline: number | null = null;
   timerToken = 0;
   reductions = 0;
+  /** Settles the pending receive of an async process (a failure is passed as a rejecting thenable). */
   resolve: ((value: unknown) => void) | null = null;
-  reject: ((err: unknown) => void) | null = null;
   awaited: unknown = undefined;
   /** Linked pids: most processes have none or one, so one is held without a Map. */
   links: Pid | Map<number, Pid> | null = null;
@@ -162,7 +162,7 @@ export class Proc implements Self {
   constructor(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean) {
     this.sched = sched;
     this.pid = pid;
-    this.body = body;
+    this.code = body;
     // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
     this.args = args.length === 0 ? NO_ARGS : args;
     this.flags = generator ? FLAG_GENERATOR : 0;

@@ -178,7 +178,7 @@ export class Scheduler implements WaitHost {
     const modules = this.modules!;
     const start = (body: Body): void => {
       if ((p.flags & FLAG_DEAD) !== 0) return;
-      p.body = body;
+      p.code = body;
       if (isGeneratorFunction(body)) p.flags |= FLAG_GENERATOR;
       this.makeRunnable(p);
     };
@@ -249,9 +249,9 @@ export class Scheduler implements WaitHost {
     this.current = p;
     let res: IteratorResult<unknown, unknown>;
     try {
-      if (p.gen === null) p.gen = this.startGenerator(p);
+      if (p.state === ST_NEW) p.code = this.startGenerator(p);
       p.state = ST_RUNNING;
-      res = p.gen.next();
+      res = (p.code as Generator<unknown, unknown, unknown>).next();
     } catch (err) {
       this.current = null;
       this.finish(p, err, true);
@@ -274,8 +274,7 @@ export class Scheduler implements WaitHost {
   }
 
   private startGenerator(p: Proc): Generator<unknown, unknown, unknown> {
-    const gen = (p.body as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
-    p.body = null;
+    const gen = (p.code as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
     p.args = null;
     return gen;
   }
@@ -288,10 +287,9 @@ export class Scheduler implements WaitHost {
     try {
       value = p.take();
     } catch (err) {
-      const reject = p.reject!;
       this.endReceive(p);
       p.state = ST_RUNNING;
-      reject(err);
+      resolve(rejecting(err));
       return;
     }
     if (value === NO_MATCH) {
@@ -310,9 +308,9 @@ export class Scheduler implements WaitHost {
   }
 
   private startAsync(p: Proc): void {
-    const body = p.body!;
+    const body = p.code as Body;
     const args = p.args!;
-    p.body = null;
+    p.code = null;
     p.args = null;
     p.state = ST_RUNNING;
     this.current = p;
@@ -362,7 +360,6 @@ export class Scheduler implements WaitHost {
     p.pattern = null;
     p.deadline = null;
     p.resolve = null;
-    p.reject = null;
   }
 
   // ---- await (generator processes waiting on a promise) -------------------------------------
@@ -519,12 +516,10 @@ export class Scheduler implements WaitHost {
     if (name !== undefined) this.runtime.releaseName(name, p.pid);
     this.timers.disarm(p);
     p.mbox = null;
-    p.gen = null;
-    p.body = null;
+    p.code = null;
     p.args = null;
     p.pattern = null;
     p.resolve = null;
-    p.reject = null;
     p.awaited = undefined;
     if (p.links !== null || p.monitors !== null || p.monitoredBy !== null) this.signalExit(p, reason);
     const info = this.side.release(p, reason);
@@ -587,9 +582,8 @@ export class Scheduler implements WaitHost {
       p.flags |= FLAG_DEAD;
       p.state = ST_DEAD;
       p.mbox = null;
-      p.gen = null;
+      p.code = null;
       p.resolve = null;
-      p.reject = null;
     }
     this.procs.clear();
     this.side.clear();
@@ -600,4 +594,7 @@ export class Scheduler implements WaitHost {
   }
 }
 
-
+/** A thenable that fails with `err`: resolving a pending receive with it rejects that receive. */
+function rejecting(err: unknown): { then(ok: unknown, fail: (reason: unknown) => void): void } {
+  return { then: (_ok, fail) => fail(err) };
+}

@@ -122,19 +122,16 @@ export function receiveAsync(host: WaitHost, p: Proc): Receive<unknown> {
   }
   const promise = new Promise<unknown>(capture);
   p.resolve = captured.resolve;
-  p.reject = captured.reject;
   captured.resolve = null;
-  captured.reject = null;
   return promise as unknown as Receive<unknown>;
 }
 
 // One executor for every pending receive (a closure per receive would be one more object per
 // blocking wait): the Promise constructor calls it synchronously, and the caller moves the
-// resolving functions onto the process at once.
-const captured: { resolve: ((value: unknown) => void) | null; reject: ((err: unknown) => void) | null } = { resolve: null, reject: null };
-function capture(resolve: (value: unknown) => void, reject: (err: unknown) => void): void {
+// resolve function onto the process at once (a failure settles through it too, see runAsync).
+const captured: { resolve: ((value: unknown) => void) | null } = { resolve: null };
+function capture(resolve: (value: unknown) => void): void {
   captured.resolve = resolve;
-  captured.reject = reject;
 }
 
 /** A generator process yielded AWAIT: park it until its promise settles. */

@@ -251,3 +251,58 @@ test('a receive timeout longer than 2^31-1 ms does not fire at once on the real 
     self.exit(long, 'kill');
   });
 });
+
+// A pattern is user code and may throw: the receive throws that error into the process (which
+// may catch it), whether the message was already there or arrives while the process waits, and
+// the message stays in the mailbox.
+for (const when of ['already in the mailbox', 'arriving while the process waits'] as const) {
+  test(`a pattern that throws on a message ${when} throws into an async process, and the message stays`, async (t) => {
+    const rt = makeRuntime(t);
+    const inbox = new Inbox(rt);
+    const pid = rt.spawn(async (self: Self) => {
+      if (when === 'already in the mailbox') self.send(self.pid, 'poison');
+      else self.send(inbox.pid, 'waiting');
+      try {
+        await self.receive((m) => {
+          if (m === 'poison') throw new RangeError('bad pattern');
+          return false;
+        });
+        self.send(inbox.pid, 'no error');
+      } catch (err) {
+        self.send(inbox.pid, { caught: (err as Error).message });
+      }
+      self.send(inbox.pid, { next: await self.receive(null, MUST) });
+    });
+    if (when === 'arriving while the process waits') {
+      await inbox.take((m) => m === 'waiting');
+      rt.send(pid, 'poison');
+    }
+    t.deepEqual(await inbox.take((m) => m !== 'waiting'), { caught: 'bad pattern' });
+    t.deepEqual(await inbox.take(), { next: 'poison' });
+  });
+
+  test(`a pattern that throws on a message ${when} throws into a generator process, and the message stays`, async (t) => {
+    const rt = makeRuntime(t);
+    const inbox = new Inbox(rt);
+    const pid = rt.spawn(function* (self: Self) {
+      if (when === 'already in the mailbox') self.send(self.pid, 'poison');
+      else self.send(inbox.pid, 'waiting');
+      try {
+        yield* self.receive((m) => {
+          if (m === 'poison') throw new RangeError('bad pattern');
+          return false;
+        });
+        self.send(inbox.pid, 'no error');
+      } catch (err) {
+        self.send(inbox.pid, { caught: (err as Error).message });
+      }
+      self.send(inbox.pid, { next: yield* self.receive(null, MUST) });
+    });
+    if (when === 'arriving while the process waits') {
+      await inbox.take((m) => m === 'waiting');
+      rt.send(pid, 'poison');
+    }
+    t.deepEqual(await inbox.take((m) => m !== 'waiting'), { caught: 'bad pattern' });
+    t.deepEqual(await inbox.take(), { next: 'poison' });
+  });
+}
