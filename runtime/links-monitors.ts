@@ -5,7 +5,7 @@ import type { Scheduler } from './scheduler.ts';
 import type { ExitReason } from './exit-reason.ts';
 import type { DownMessage, ExitMessage } from './messages.ts';
 import type { Pid, Ref } from './pid.ts';
-import type { Proc } from './process.ts';
+import type { MonitorEntry, Proc } from './process.ts';
 
 // Links and monitors: setting them up and tearing them down, locally or through the router for
 // a pid on another scheduler (answered asynchronously, as for a pid on another node).
@@ -42,9 +42,8 @@ export function unlink(s: Scheduler, p: Proc, pid: Pid): void {
 export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
   const ref = s.makeRef();
   const pid = typeof target === 'string' ? s.runtime.whereis(target) : target;
-  const byName = typeof target === 'string' ? { name: target } : {};
   if (pid !== undefined && pid.scheduler !== s.index) {
-    (p.monitors ??= new Map()).set(ref.key, { ref, watcher: p.pid, target: pid, ...byName });
+    (p.monitors ??= new Map()).set(ref.key, monitorEntry(ref, p.pid, pid, target));
     if (s.router!.down[pid.scheduler]) {
       s.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
       s.flush();
@@ -59,10 +58,15 @@ export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
     s.deliverTo(p, msg);
     return ref;
   }
-  const entry = { ref, watcher: p.pid, target: t.pid, ...byName };
+  const entry = monitorEntry(ref, p.pid, t.pid, target);
   (p.monitors ??= new Map()).set(ref.key, entry);
   t.addWatcher(entry);
   return ref;
+}
+
+/** The entry for a monitor set on `target` (a pid, or the name it was set by: its DOWN then names it). */
+function monitorEntry(ref: Ref, watcher: Pid, pid: Pid, target: Pid | string): MonitorEntry {
+  return typeof target === 'string' ? { ref, watcher, target: pid, name: target } : { ref, watcher, target: pid };
 }
 
 export function demonitor(s: Scheduler, p: Proc, ref: Ref): boolean {
