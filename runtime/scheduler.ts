@@ -30,6 +30,9 @@ export interface SchedulerOptions {
   readonly count: number;
 }
 
+/** Drains are queued as reactions on this promise (see Scheduler.scheduleDrain). */
+const SETTLED = Promise.resolve();
+
 /** A dying process with more links (or watchers) than this queues them as one fan-out entry. */
 const FAN_OUT_MIN = 16;
 
@@ -61,7 +64,10 @@ export class Scheduler implements WaitHost {
   private flushing = false;
   private drainScheduled = false;
   private sliceOpen = false;
-  private sliceStart = 0;
+  /** When the first drain of the open slice ran (-1 until it has). */
+  private sliceStart = -1;
+  /** The open slice has used its time: further drains in this turn wait for setImmediate. */
+  private sliceSpent = false;
   stopped = false;
   private readonly receiveOp: WaitOp;
   private readonly awaitOp: WaitOp;
@@ -206,33 +212,50 @@ export class Scheduler implements WaitHost {
   /**
    * Drains run within one event-loop turn via microtasks (so async processes, whose
    * continuations are microtasks, interleave cheaply) until a time slice is used; then the
-   * next drain waits for `setImmediate`, so timers and I/O stay live.
+   * next drain waits for `setImmediate`, so timers and I/O stay live. Scheduling reads no
+   * clock: the drain does, once, when it starts. The microtask is a reaction on a settled
+   * promise: Node's `queueMicrotask` builds an async resource and a bound function per call.
    */
   private scheduleDrain(): void {
     if (this.drainScheduled || this.stopped) return;
     this.drainScheduled = true;
-    const now = performance.now();
     if (!this.sliceOpen) {
       this.sliceOpen = true;
-      this.sliceStart = now;
+      this.sliceStart = -1;
       setImmediate(this.closeSlice);
-      queueMicrotask(this.drain);
-    } else if (now - this.sliceStart < this.sliceMs) {
-      queueMicrotask(this.drain);
+      void SETTLED.then(this.drainInSlice);
+    } else if (this.sliceSpent) {
+      setImmediate(this.drainNow);
     } else {
-      setImmediate(this.drain);
+      void SETTLED.then(this.drainInSlice);
     }
   }
 
   private readonly closeSlice = (): void => {
     this.sliceOpen = false;
+    this.sliceSpent = false;
   };
 
-  private readonly drain = (): void => {
+  /** A drain queued as a microtask: runs now unless this turn's slice is used up, else after setImmediate. */
+  private readonly drainInSlice = (): void => {
+    const now = performance.now();
+    if (this.sliceStart < 0) this.sliceStart = now;
+    else if (now - this.sliceStart >= this.sliceMs) {
+      this.sliceSpent = true;
+      setImmediate(this.drainNow);
+      return;
+    }
+    this.drain(now);
+  };
+
+  private readonly drainNow = (): void => {
+    this.drain(performance.now());
+  };
+
+  private drain(start: number): void {
     this.drainScheduled = false;
     const runq = this.runq;
     const timedOut = this.timedOut;
-    const start = performance.now();
     let n = 0;
     while ((runq.length > 0 || timedOut.length > 0) && !this.stopped) {
       const p = timedOut.length > 0 ? timedOut.shift()! : runq.shift()!;
@@ -243,7 +266,7 @@ export class Scheduler implements WaitHost {
       if ((++n & 63) === 0 && performance.now() - start > this.sliceMs) break;
     }
     if (runq.length > 0 || timedOut.length > 0) this.scheduleDrain();
-  };
+  }
 
   private runGenerator(p: Proc): void {
     this.current = p;

@@ -3,6 +3,7 @@ import { ManualClock, TIMEOUT, type Pid, type Self } from '../../runtime/index.t
 import { GenServer, noreply, ok, reply, stopReply, type From, type GenServerBehaviour } from '../../supervision/index.ts';
 import { worker } from '../fixtures/supervision-workers.ts';
 import { exitOf, inProcess, makeRuntime, parked, rejectsWith } from './helpers.ts';
+import { QUIET_MS, until } from '../waiting.ts';
 
 /** Holds calls unanswered until told: `'hold'` is parked, `'release'` (a cast) answers it with `'late'`. */
 const holder: GenServerBehaviour<From | undefined> = {
@@ -163,8 +164,9 @@ test('a callback returning a promise makes the server wait; messages queue meanw
   const server = (await GenServer.start(rt, waiting, undefined)) as Pid;
   const slow = GenServer.call(rt, server, 'slow');
   const fast = GenServer.call(rt, server, 'fast');
-  await new Promise((resolve) => setImmediate(resolve));
-  t.deepEqual(log, ['slow']);
+  await until(() => log.length > 0, 'the server to take the first call');
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  t.deepEqual(log, ['slow'], 'the second call was handled while the first callback was still waiting');
   release('opened');
   t.deepEqual(await Promise.all([slow, fast]), ['opened', 'fast']);
   t.deepEqual(log, ['slow', 'fast']);
