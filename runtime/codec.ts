@@ -83,14 +83,19 @@ function walkChildren(value: object, depth: number, seen: Set<object>): Unsendab
     }
     return undefined;
   }
-  if (VALUE_CLASSES.some((c) => value instanceof c)) return undefined;
-  if (!PLAIN_PROTOS.has(Object.getPrototypeOf(value))) return { suffix: '', value };
+  const proto = Object.getPrototypeOf(value);
+  if (!PLAIN_PROTOS.has(proto)) return isValueClass(value) ? undefined : { suffix: '', value };
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const bad = walk((value as Record<string, unknown>)[key], depth, seen);
     if (bad) return prefix(`.${key}`, bad);
   }
   return undefined;
+}
+
+function isValueClass(value: object): boolean {
+  for (const c of VALUE_CLASSES) if (value instanceof c) return true;
+  return false;
 }
 
 function prefix(segment: string, bad: Unsendable): Unsendable {
