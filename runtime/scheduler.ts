@@ -92,7 +92,12 @@ export class Scheduler implements WaitHost {
   /** The live local process `pid` names (undefined when dead or hosted by another scheduler). */
   lookup(pid: Pid): Proc | undefined {
     const bound = pid.local as Proc | undefined;
-    if (bound !== undefined) return (bound.flags & FLAG_DEAD) === 0 && bound.sched === this ? bound : undefined;
+    if (bound !== undefined) {
+      if ((bound.flags & FLAG_DEAD) === 0) return bound.sched === this ? bound : undefined;
+      // A copy of the pid bound before the process died: let go of the process.
+      pid.bindLocal(undefined);
+      return undefined;
+    }
     if (pid.scheduler !== this.index) return undefined;
     const p = this.procs.get(pid.serial);
     // A pid that arrived from another thread is a new object: bind it, so its next lookups skip the table.
@@ -535,6 +540,8 @@ export class Scheduler implements WaitHost {
     p.flags |= FLAG_DEAD;
     p.state = ST_DEAD;
     this.procs.delete(p.pid.serial);
+    // Pids outlive their processes (in supervisors' lists, in messages): let go of the process.
+    p.pid.bindLocal(undefined);
     const name = p.name;
     if (name !== undefined) this.runtime.releaseName(name, p.pid);
     this.timers.disarm(p);
@@ -604,6 +611,7 @@ export class Scheduler implements WaitHost {
     for (const p of this.procs.values()) {
       p.flags |= FLAG_DEAD;
       p.state = ST_DEAD;
+      p.pid.bindLocal(undefined);
       p.mbox = null;
       p.code = null;
       p.resolve = null;

@@ -133,3 +133,26 @@ test("exits with 'shutdown' or { shutdown: term } are orderly stops, not crashes
   }
   t.deepEqual(crashed, ['other']);
 });
+
+// A pid is small and outlives its process (supervisors keep lists of them, messages carry
+// them): once the process has exited, holding its pid must not keep the process's own state
+// reachable. Checked with a WeakRef to the process's `self` and forced collections.
+test('a pid held after its process exited does not keep the process alive in memory', async (t) => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const rt = makeRuntime(t);
+  let weak: WeakRef<object> | undefined;
+  const pid: Pid = rt.spawn(async (self: Self) => {
+    weak = new WeakRef(self);
+  });
+  t.is(await exitOf(rt, pid), 'normal');
+  for (let i = 0; i < 10 && weak?.deref() !== undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+  }
+  t.truthy(weak, 'the process ran');
+  t.is(weak?.deref(), undefined, 'the exited process is still reachable');
+  t.false(rt.isAlive(pid));
+});
