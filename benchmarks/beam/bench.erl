@@ -1,7 +1,7 @@
 %% Shared helpers for the Erlang twins of benchmarks/runtime/*.bench.ts: argument parsing,
 %% the JSON result line, clocks, percentiles and memory readings.
 -module(bench).
--export([main/2, param/2, emit/5, emit/6, now_ns/0, since_ms/1, since_ns/1,
+-export([main/2, param/2, param/3, emit/5, emit/6, now_ns/0, since_ms/1, since_ns/1,
          spawn_idle/1, idle/0, wait_waiting/1, wait_process_count/1,
          percentile/2, rss_bytes/0]).
 
@@ -31,6 +31,13 @@ param(Key, Params) ->
     case lists:keyfind(Key, 1, Params) of
         {Key, Value} -> Value;
         false -> error({missing_param, Key})
+    end.
+
+%% An optional parameter: Default when it is not given.
+param(Key, Params, Default) ->
+    case lists:keyfind(Key, 1, Params) of
+        {Key, Value} -> Value;
+        false -> Default
     end.
 
 emit(Name, Params, Value, Unit, Better) ->

@@ -12,8 +12,8 @@ main(Args) -> bench:main(fun run/1, Args).
 run(Params) ->
     M = bench:param(m, Params),
     Hops = bench:param(hops, Params),
-    Warmup = param_or(warmup, Params, 300000),
-    Rounds = max(1, param_or(rounds, Params, 5)),
+    Warmup = bench:param(warmup, Params, 300000),
+    Rounds = max(1, bench:param(rounds, Params, 5)),
     All = erlang:system_info(schedulers),
     Laps = [round_of(M, Hops, Warmup, All) || _ <- lists:seq(1, Rounds)],
     erlang:system_flag(schedulers_online, All),
@@ -60,11 +60,5 @@ ring(M, Coordinator) ->
     First = ring:spawn_ring(M - 1, Closing, Coordinator),
     Closing ! {next, First},
     First.
-
-param_or(Key, Params, Default) ->
-    case lists:keyfind(Key, 1, Params) of
-        {Key, Value} -> Value;
-        false -> Default
-    end.
 
 median(Values) -> bench:percentile(lists:sort(Values), 50).
