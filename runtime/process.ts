@@ -129,43 +129,44 @@ export class ProcessExit {
  * Fields are packed and lazily allocated so an idle process stays small.
  */
 export class Proc implements Self {
-  readonly pid: Pid;
-  readonly sched: Scheduler;
-  state = ST_NEW;
-  flags: number;
-  /** The body until the process first runs; then, in the generator form, its running generator. */
-  code: Body | Generator<unknown, unknown, unknown> | null;
-  args: unknown[] | null;
-  mbox: unknown[] | null = null;
-  mhead = 0;
-  mtail = 0;
+  declare readonly pid: Pid;
+  declare readonly sched: Scheduler;
+  declare state: number;
+  declare flags: number;
+  /** The body (async form, until the first run), or the generator built from it at spawn (generator form). */
+  declare code: Body | Generator<unknown, unknown, unknown> | null;
+  declare args: unknown[] | null;
+  declare mbox: unknown[] | null;
+  declare mhead: number;
+  declare mtail: number;
   /** Where the current receive's scan resumes: earlier messages were already rejected by its pattern. */
-  scan = 0;
-  pattern: ((msg: unknown) => unknown) | null = null;
+  declare scan: number;
+  declare pattern: ((msg: unknown) => unknown) | null;
   /**
    * When the pending receive times out (clock ms), or null for none. Null rather than Infinity: a
    * field that starts as a number is boxed in its own heap object in every process.
    */
-  deadline: number | null = null;
-  timerToken = 0;
-  reductions = 0;
+  declare deadline: number | null;
+  declare timerToken: number;
+  declare reductions: number;
   /** Settles the pending receive of an async process (a failure is passed as a rejecting thenable). */
-  resolve: ((value: unknown) => void) | null = null;
-  awaited: unknown = undefined;
+  declare resolve: ((value: unknown) => void) | null;
+  declare awaited: unknown;
   /** Linked pids: most processes have none or one, so one is held without a Map. */
-  links: Pid | Map<number, Pid> | null = null;
-  monitors: Map<number, MonitorEntry> | null = null;
+  declare links: Pid | Map<number, Pid> | null;
+  declare monitors: Map<number, MonitorEntry> | null;
   /** Monitors on this process, keyed by ref: none or one is held without a Map. */
-  monitoredBy: MonitorEntry | Map<number, MonitorEntry> | null = null;
-  name: string | undefined = undefined;
+  declare monitoredBy: MonitorEntry | Map<number, MonitorEntry> | null;
+  declare name: string | undefined;
 
-  constructor(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean) {
-    this.sched = sched;
-    this.pid = pid;
-    this.code = body;
-    // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
-    this.args = args.length === 0 ? NO_ARGS : args;
-    this.flags = generator ? FLAG_GENERATOR : 0;
+  /**
+   * Not called: processes are made by {@link newProc}, which builds the same fields with an
+   * object literal. V8 tracks how long objects from a literal's allocation site survive and,
+   * once most of them do (a burst of spawns of long-lived processes), allocates them straight in
+   * old space instead of copying each one through two scavenges; `new` gets no such tracking.
+   */
+  private constructor() {
+    throw new Error('Proc: use newProc');
   }
 
   get runtime(): Runtime {
@@ -425,6 +426,36 @@ export class Proc implements Self {
   private checkAlive(): void {
     if ((this.flags & FLAG_DEAD) !== 0) throw new ProcessExit('killed');
   }
+}
+
+const PROC_PROTO: object = Proc.prototype;
+
+/** A new process (see the note on {@link Proc}'s constructor for why a literal). */
+export function newProc(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean): Proc {
+  return {
+    __proto__: PROC_PROTO,
+    pid,
+    sched,
+    state: ST_NEW,
+    flags: generator ? FLAG_GENERATOR : 0,
+    code: body,
+    // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
+    args: args.length === 0 ? NO_ARGS : args,
+    mbox: null,
+    mhead: 0,
+    mtail: 0,
+    scan: 0,
+    pattern: null,
+    deadline: null,
+    timerToken: 0,
+    reductions: 0,
+    resolve: null,
+    awaited: undefined,
+    links: null,
+    monitors: null,
+    monitoredBy: null,
+    name: undefined,
+  } as unknown as Proc;
 }
 
 type OneOrMap<V> = V | Map<number, V> | null;

@@ -17,7 +17,7 @@ import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT,
   ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
-  type Body, type MonitorEntry, type Receive,
+  newProc, type Body, type MonitorEntry, type Receive,
 } from './process.ts';
 
 
@@ -141,8 +141,9 @@ export class Scheduler implements WaitHost {
   /** Creates a local process at `serial`; a null body is filled in when its module has loaded. */
   create(serial: number, body: Body | null, args: unknown[], linkTo: Pid | null): Proc {
     const pid = new Pid(this.index, serial);
-    const p = new Proc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
+    const p = newProc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
+    if ((p.flags & FLAG_GENERATOR) !== 0) this.startGenerator(p);
     this.procs.set(serial, p);
     if (linkTo !== null) p.addLink(linkTo);
     const events = this.runtime.events;
@@ -190,7 +191,10 @@ export class Scheduler implements WaitHost {
     const start = (body: Body): void => {
       if ((p.flags & FLAG_DEAD) !== 0) return;
       p.code = body;
-      if (isGeneratorFunction(body)) p.flags |= FLAG_GENERATOR;
+      if (isGeneratorFunction(body)) {
+        p.flags |= FLAG_GENERATOR;
+        this.startGenerator(p);
+      }
       this.makeRunnable(p);
     };
     const fail = (err: unknown): void => {
@@ -277,7 +281,6 @@ export class Scheduler implements WaitHost {
     this.current = p;
     let res: IteratorResult<unknown, unknown>;
     try {
-      if (p.state === ST_NEW) p.code = this.startGenerator(p);
       p.state = ST_RUNNING;
       res = (p.code as Generator<unknown, unknown, unknown>).next();
     } catch (err) {
@@ -301,10 +304,20 @@ export class Scheduler implements WaitHost {
     }
   }
 
-  private startGenerator(p: Proc): Generator<unknown, unknown, unknown> {
-    const gen = (p.code as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
+  /**
+   * Calls a generator body when its process is created: that builds the generator and runs none
+   * of the body (parameter defaults aside), so all of a new process's memory is allocated by its
+   * spawner, as the BEAM allocates a process's heap in spawn, and none by its first run (where
+   * it would be promoted in the scavenges of a burst of first runs). A body whose parameters
+   * throw fails at its first run, like any other error of its own.
+   */
+  private startGenerator(p: Proc): void {
+    try {
+      p.code = (p.code as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
+    } catch (err) {
+      p.code = failAtFirstRun(err);
+    }
     p.args = null;
-    return gen;
   }
 
   private runAsync(p: Proc): void {
@@ -628,4 +641,8 @@ export class Scheduler implements WaitHost {
 /** A thenable that fails with `err`: resolving a pending receive with it rejects that receive. */
 function rejecting(err: unknown): { then(ok: unknown, fail: (reason: unknown) => void): void } {
   return { then: (_ok, fail) => fail(err) };
+}
+
+function* failAtFirstRun(err: unknown): Generator<never, never, unknown> {
+  throw err;
 }

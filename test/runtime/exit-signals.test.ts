@@ -177,6 +177,21 @@ test('a thrown error ends a generator process with { error: { name, message, sta
   });
 });
 
+test('a generator body whose parameters throw ends its own process with the error, not its spawner', async (t) => {
+  const rt = makeRuntime(t);
+  await run(rt, function* (self) {
+    self.trapExit(true);
+    // Destructuring null throws a TypeError before the body's first line runs.
+    const child = self.spawnLink(function* (c: Self, { depth }: { depth: number }) {
+      yield* c.sleep(depth);
+    }, null as never);
+    t.true(self.isAlive(self.pid), 'the spawner survives');
+    const exit = got(yield* self.receive(exitFrom(child), MUST), 'EXIT');
+    t.true(isErrorReason(exit.reason), `got ${JSON.stringify(exit.reason)}`);
+    if (isErrorReason(exit.reason)) t.is(exit.reason.error.name, 'TypeError');
+  });
+});
+
 test("returning from the body ends the process with reason 'normal' in both forms", async (t) => {
   const rt = makeRuntime(t);
   const a = rt.spawn(async () => ({ some: 'value' }));
