@@ -17,6 +17,7 @@ export { QUIET_MS, until };
 
 export interface RuntimeOptions {
   clock?: Clock;
+  budget?: number;
 }
 
 /**

@@ -131,7 +131,33 @@ async function floodAsync(self: Self, report: Pid): Promise<void> {
   self.send(report, { capped: n });
 }
 
-for (const [form, flooder] of [['generator', floodGenerator], ['async', floodAsync]] as const) {
+/**
+ * Two async processes sending one message back and forth: each send finds the other waiting,
+ * so its receive settles at once and the rally runs from microtask to microtask.
+ */
+async function rallyAsync(self: Self, report: Pid): Promise<void> {
+  const partner = self.spawnLink(async (p: Self, back: Pid) => {
+    for (;;) p.send(back, await p.receive());
+  }, self.pid);
+  let n = 0;
+  while (n < FLOOD_CAP) {
+    self.send(partner, n);
+    if ((await self.receive()) === 'stop') {
+      self.send(report, { stopped: n });
+      return;
+    }
+    n++;
+  }
+  self.send(report, { capped: n });
+}
+
+const FLOODERS = [
+  ['generator', floodGenerator],
+  ['async', floodAsync],
+  ['async rally', rallyAsync],
+] as const;
+
+for (const [form, flooder] of FLOODERS) {
   test(`a process flooding itself with messages does not starve another exchange (${form} flooder)`, async (t) => {
     const rt = makeRuntime(t);
     const inbox = new Inbox(rt);
@@ -156,7 +182,7 @@ for (const [form, flooder] of [['generator', floodGenerator], ['async', floodAsy
   });
 }
 
-for (const [form, flooder] of [['generator', floodGenerator], ['async', floodAsync]] as const) {
+for (const [form, flooder] of FLOODERS) {
   test(`a process flooding itself with messages does not stop the receive timeouts of others from firing (${form} flooder)`, async (t) => {
     const rt = makeRuntime(t);
     const inbox = new Inbox(rt);
@@ -171,3 +197,16 @@ for (const [form, flooder] of [['generator', floodGenerator], ['async', floodAsy
     t.is(outcome.capped, undefined, 'the timer only fired after the flooder hit its cap');
   });
 }
+
+test('an async rally lets the event loop turn by time alone, when its reduction budget never runs out', async (t) => {
+  // With this budget no process is ever preempted: only the scheduler's time slice can break
+  // the chain of receives settled straight from sends.
+  const rt = makeRuntime(t, { budget: 2 ** 30 });
+  const inbox = new Inbox(rt);
+  const rally = rt.spawn(rallyAsync, inbox.pid);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  rt.send(rally, 'stop');
+  const outcome = await inbox.take<{ stopped?: number; capped?: number }>();
+  t.is(outcome.capped, undefined, 'the event loop only turned after the rally hit its cap');
+  t.true((outcome.stopped ?? 0) > 0);
+});
