@@ -10,6 +10,7 @@ import type { DownMessage, ExitMessage } from './messages.ts';
 import type { Clock } from './clock.ts';
 import type { Runtime } from './runtime.ts';
 import { isGeneratorFunction } from './validate.ts';
+import { ProcTable } from './proc-table.ts';
 import { assertSendable } from './codec.ts';
 import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_MSG, R_SPAWN, type Router } from './router.ts';
 import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
@@ -46,7 +47,7 @@ export class Scheduler implements WaitHost {
   readonly runtime: Runtime;
   readonly clock: Clock;
   current: Proc | null = null;
-  private readonly procs = new Map<number, Proc>();
+  private readonly procs: ProcTable<Proc>;
   private readonly runq = new Fifo<Proc>();
   private readonly signals = new SignalQueue();
   /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
@@ -81,6 +82,7 @@ export class Scheduler implements WaitHost {
     this.budget = options.budget;
     this.sliceMs = options.sliceMs;
     this.count = options.count;
+    this.procs = new ProcTable<Proc>(options.count, index);
     this.nextSeq = new Array<number>(options.count).fill(1);
     this.receiveOp = makeReceiveOp(this);
     this.awaitOp = makeAwaitOp(this);
@@ -146,7 +148,7 @@ export class Scheduler implements WaitHost {
     const p = newProc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
     if ((p.flags & FLAG_GENERATOR) !== 0) this.startGenerator(p);
-    this.procs.set(serial, p);
+    this.procs.add(serial, p);
     if (linkTo !== null) p.addLink(linkTo);
     const events = this.runtime.events;
     // emit() builds an arguments object even with no listener: skip it when nobody listens.
@@ -597,7 +599,7 @@ export class Scheduler implements WaitHost {
     if ((p.flags & FLAG_DEAD) !== 0) return;
     p.flags |= FLAG_DEAD;
     p.state = ST_DEAD;
-    this.procs.delete(p.pid.serial);
+    this.procs.remove(p.pid.serial);
     // Pids outlive their processes (in supervisors' lists, in messages): let go of the process.
     p.pid.bindLocal(undefined);
     const name = p.name;

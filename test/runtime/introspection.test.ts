@@ -1,6 +1,6 @@
 import test from 'ava';
-import { downOf, type ExitReason, type Pid, type Self } from '../../runtime/index.ts';
-import { MUST, deadPid, exitOf, got, isErrorReason, makeRuntime, parked, run, spawnIdle } from './helpers.ts';
+import { Pid, downOf, type ExitReason, type Self } from '../../runtime/index.ts';
+import { MUST, deadPid, exitOf, got, isErrorReason, makeRuntime, parked, run, spawnIdle, until } from './helpers.ts';
 
 test('processInfo reports status, queue length, links, monitors, monitoredBy, trapExit and registered name', async (t) => {
   const rt = makeRuntime(t);
@@ -155,4 +155,39 @@ test('a pid held after its process exited does not keep the process alive in mem
   t.truthy(weak, 'the process ran');
   t.is(weak?.deref(), undefined, 'the exited process is still reachable');
   t.false(rt.isAlive(pid));
+});
+
+test('processes that outlive tens of thousands spawned after them stay reachable through copies of their pids', async (t) => {
+  const rt = makeRuntime(t);
+  const before = rt.processes().length;
+  const keepers: Pid[] = [];
+  // Each round leaves one process alive and 5,000 that exit at once behind it, so the
+  // process table sheds its mostly empty front and must carry the survivors over.
+  for (let round = 0; round < 8; round++) {
+    keepers.push(
+      rt.spawn(function* (self: Self) {
+        for (;;) {
+          const { from } = (yield* self.receive()) as { from: Pid };
+          self.send(from, { alive: self.pid.key });
+        }
+      }),
+    );
+    for (let i = 0; i < 5000; i++) rt.spawn(function* () {});
+    await until(() => rt.processes().length === before + keepers.length, 'the short-lived processes to exit');
+  }
+  const live = new Set(rt.processes().map((p) => p.key));
+  for (const pid of keepers) t.true(live.has(pid.key), `${String(pid)} is missing from processes()`);
+  await run(rt, function* (self) {
+    for (const pid of keepers) {
+      // A pid rebuilt from its key is found through the process table, not bound to the process.
+      const copy = Pid.fromKey(pid.key);
+      t.true(rt.isAlive(copy), `${String(pid)} is not found by a copy of its pid`);
+      self.send(copy, { from: self.pid });
+      t.deepEqual(got(yield* self.receive(null, MUST), 'a reply'), { alive: pid.key });
+    }
+  });
+  const exits = keepers.map((pid) => exitOf(rt, pid));
+  for (const pid of keepers) rt.exit(Pid.fromKey(pid.key), 'kill');
+  t.deepEqual(await Promise.all(exits), keepers.map(() => 'killed'));
+  t.is(rt.processes().length, before);
 });
