@@ -43,7 +43,7 @@ export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
   const ref = s.makeRef();
   const pid = typeof target === 'string' ? s.runtime.whereis(target) : target;
   if (pid !== undefined && pid.scheduler !== s.index) {
-    (p.monitors ??= new Map()).set(ref.key, monitorEntry(ref, p.pid, pid, target));
+    p.addMonitor(monitorEntry(ref, p.pid, pid, target));
     if (s.router!.down[pid.scheduler]) {
       s.pushSignal(SIG_DOWN, p.pid, pid, schedulerDownReason(pid.scheduler), false, ref);
       s.flush();
@@ -59,7 +59,7 @@ export function monitor(s: Scheduler, p: Proc, target: Pid | string): Ref {
     return ref;
   }
   const entry = monitorEntry(ref, p.pid, t.pid, target);
-  (p.monitors ??= new Map()).set(ref.key, entry);
+  p.addMonitor(entry);
   t.addWatcher(entry);
   return ref;
 }
@@ -72,7 +72,7 @@ function monitorEntry(ref: Ref, watcher: Pid, pid: Pid, target: Pid | string): M
 export function demonitor(s: Scheduler, p: Proc, ref: Ref): boolean {
   const entry = p.monitors?.get(ref.key);
   if (entry === undefined) return false;
-  p.monitors!.delete(ref.key);
+  p.monitors!.remove(ref.key);
   if (entry.target.scheduler !== s.index) s.router!.post(entry.target.scheduler, R_DEMONITOR, entry.target.serial, ref);
   else s.lookup(entry.target)?.removeWatcher(ref.key);
   return true;

@@ -8,6 +8,7 @@ import { isDown } from './messages.ts';
 import { validateBody, validateDestination, validateTimeout, validatePattern } from './validate.ts';
 import { isModuleRef, type ModuleRef } from './module-ref.ts';
 import { demonitor, link, monitor, unlink } from './links-monitors.ts';
+import { SeqTable } from './seq-table.ts';
 
 /** What a receive that timed out resolves to. */
 export const TIMEOUT: unique symbol = Symbol('kairos.timeout');
@@ -154,7 +155,8 @@ export class Proc implements Self {
   declare awaited: unknown;
   /** Linked pids: most processes have none or one, so one is held without a Map. */
   declare links: Pid | Map<number, Pid> | null;
-  declare monitors: Map<number, MonitorEntry> | null;
+  /** The monitors this process set, by ref. */
+  declare monitors: SeqTable<MonitorEntry> | null;
   /** Monitors on this process, keyed by ref: none or one is held without a Map. */
   declare monitoredBy: MonitorEntry | Map<number, MonitorEntry> | null;
   declare name: string | undefined;
@@ -201,6 +203,10 @@ export class Proc implements Self {
 
   linkList(): Pid[] {
     return setValues(this.links);
+  }
+
+  addMonitor(entry: MonitorEntry): void {
+    (this.monitors ??= new SeqTable(1, 0)).add(entry.ref.key, entry);
   }
 
   addWatcher(entry: MonitorEntry): void {

@@ -10,7 +10,7 @@ import type { DownMessage, ExitMessage } from './messages.ts';
 import type { Clock } from './clock.ts';
 import type { Runtime } from './runtime.ts';
 import { isGeneratorFunction } from './validate.ts';
-import { ProcTable } from './proc-table.ts';
+import { SeqTable } from './seq-table.ts';
 import { assertSendable } from './codec.ts';
 import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_MSG, R_SPAWN, type Router } from './router.ts';
 import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
@@ -47,7 +47,7 @@ export class Scheduler implements WaitHost {
   readonly runtime: Runtime;
   readonly clock: Clock;
   current: Proc | null = null;
-  private readonly procs: ProcTable<Proc>;
+  private readonly procs: SeqTable<Proc>;
   private readonly runq = new Fifo<Proc>();
   private readonly signals = new SignalQueue();
   /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
@@ -82,7 +82,7 @@ export class Scheduler implements WaitHost {
     this.budget = options.budget;
     this.sliceMs = options.sliceMs;
     this.count = options.count;
-    this.procs = new ProcTable<Proc>(options.count, index);
+    this.procs = new SeqTable<Proc>(options.count, index);
     this.nextSeq = new Array<number>(options.count).fill(1);
     this.receiveOp = makeReceiveOp(this);
     this.awaitOp = makeAwaitOp(this);
@@ -168,7 +168,7 @@ export class Scheduler implements WaitHost {
       if (linkTo !== null) linkTo.addLink(p.pid);
       if (watcher !== null) {
         const entry = { ref: mref!, watcher: watcher.pid, target: p.pid };
-        (watcher.monitors ??= new Map()).set(mref!.key, entry);
+        watcher.addMonitor(entry);
         p.addWatcher(entry);
       }
       this.loadBody(p, ref);
@@ -177,7 +177,7 @@ export class Scheduler implements WaitHost {
     assertSendable(args, 'args');
     const pid = new Pid(target, this.allocSerial(target));
     if (linkTo !== null) linkTo.addLink(pid);
-    if (watcher !== null) (watcher.monitors ??= new Map()).set(mref!.key, { ref: mref!, watcher: watcher.pid, target: pid });
+    if (watcher !== null) watcher.addMonitor({ ref: mref!, watcher: watcher.pid, target: pid });
     if (this.router!.down[target]) {
       if (linkTo !== null) this.pushSignal(SIG_EXIT, linkTo.pid, pid, schedulerDownReason(target), true, null);
       if (watcher !== null) this.pushSignal(SIG_DOWN, watcher.pid, pid, schedulerDownReason(target), false, mref);
@@ -584,7 +584,7 @@ export class Scheduler implements WaitHost {
     if (p === undefined || p.monitors === null) return;
     const entry = p.monitors.get(ref.key);
     if (entry === undefined) return;
-    p.monitors.delete(ref.key);
+    p.monitors.remove(ref.key);
     const msg: DownMessage = { type: 'DOWN', ref, pid: entry.name ?? from, reason };
     this.deliverTo(p, msg);
   }

@@ -4,15 +4,16 @@ const MAX_GAP = 4096;
 const MIN_CUT = 4096;
 
 /**
- * A scheduler's live processes by serial, without hashing in the common case. A scheduler
- * numbers the processes it spawns itself in increasing order (serials `seq * stride + offset`),
- * so recent ones sit in an array indexed by `seq - base`, and an exit just clears a slot:
- * deleting from a `Map` costs ~150 ns here, and a `Map` with churn (a spawn for every exit)
- * rehashes itself over and over (~300 ns per spawn-and-exit measured). The array's front is
- * cut off once it is mostly holes; the few processes still alive there move to a `Map`, which
- * also holds the processes whose serials another scheduler allocated (spawns onto this one).
+ * A table keyed by serial numbers that are mostly handed out in increasing order (serials
+ * `seq * stride + offset`), without hashing in the common case: a scheduler's processes by
+ * serial, a process's monitors by ref. Recent entries sit in an array indexed by `seq - base`,
+ * and removing one just clears its slot: deleting from a `Map` costs ~150 ns here, and a `Map`
+ * with churn (an insert for every delete) rehashes itself over and over (~300 ns per insert
+ * and delete measured). The array's front is cut off once it is mostly holes; the few entries
+ * still alive there move to a `Map`, which also holds serials of other forms (a process whose
+ * serial another scheduler allocated) and serials far ahead of the array.
  */
-export class ProcTable<P> {
+export class SeqTable<P> {
   private slots: (P | undefined)[] = [];
   /** The sequence number of `slots[0]`. */
   private base = 0;
@@ -20,7 +21,7 @@ export class ProcTable<P> {
   private head = 0;
   /** Live processes in `slots`. */
   private inSlots = 0;
-  private readonly old = new Map<number, P>();
+  private old: Map<number, P> | null = null;
 
   /** Serials this scheduler allocates are `seq * stride + offset`. */
   constructor(
@@ -29,7 +30,7 @@ export class ProcTable<P> {
   ) {}
 
   get size(): number {
-    return this.inSlots + this.old.size;
+    return this.old === null ? this.inSlots : this.inSlots + this.old.size;
   }
 
   get(serial: number): P | undefined {
@@ -38,20 +39,22 @@ export class ProcTable<P> {
       const p = this.slots[i];
       if (p !== undefined) return p;
     }
-    return this.old.size === 0 ? undefined : this.old.get(serial);
+    return this.old === null ? undefined : this.old.get(serial);
   }
 
-  /** Adds a new process (serials are never reused). */
+  /** Adds an entry under a new serial (serials are never reused). */
   add(serial: number, p: P): void {
     const seq = this.seqOf(serial);
-    const slots = this.slots;
-    if (slots.length === 0 && seq >= 0) {
+    let slots = this.slots;
+    if (this.inSlots === 0 && seq >= 0) {
+      // Nothing lives in the array: start it afresh at this serial.
+      if (slots.length !== 0) this.slots = slots = [];
       this.base = seq;
       this.head = 0;
     }
     const i = seq - this.base;
     if (seq < 0 || i < 0 || i > slots.length + MAX_GAP) {
-      this.old.set(serial, p);
+      (this.old ??= new Map()).set(serial, p);
       return;
     }
     while (slots.length < i) slots.push(undefined);
@@ -63,7 +66,7 @@ export class ProcTable<P> {
     if (slots.length >= 2 * MIN_CUT && this.inSlots * 4 < slots.length) this.cut(slots.length >> 1, true);
   }
 
-  /** Removes a live process. */
+  /** Removes the entry under `serial`, if any. */
   remove(serial: number): void {
     const slots = this.slots;
     const seq = this.seqOf(serial);
@@ -79,12 +82,12 @@ export class ProcTable<P> {
       }
       return;
     }
-    this.old.delete(serial);
+    this.old?.delete(serial);
   }
 
   *values(): IterableIterator<P> {
     for (const p of this.slots) if (p !== undefined) yield p;
-    yield* this.old.values();
+    if (this.old !== null) yield* this.old.values();
   }
 
   clear(): void {
@@ -92,7 +95,7 @@ export class ProcTable<P> {
     this.base = 0;
     this.head = 0;
     this.inSlots = 0;
-    this.old.clear();
+    this.old = null;
   }
 
   /** The sequence number of a serial this scheduler allocated, or -1 for another's. */
@@ -102,14 +105,15 @@ export class ProcTable<P> {
     return d % this.stride === 0 ? d / this.stride : -1;
   }
 
-  /** Drops the first `n` slots, moving any process still in them to the map. */
+  /** Drops the first `n` slots, moving any entry still in them to the map. */
   private cut(n: number, keep: boolean): void {
     const slots = this.slots;
     if (keep) {
+      const old = (this.old ??= new Map());
       for (let i = this.head; i < n; i++) {
         const p = slots[i];
         if (p === undefined) continue;
-        this.old.set((this.base + i) * this.stride + this.offset, p);
+        old.set((this.base + i) * this.stride + this.offset, p);
         this.inSlots--;
       }
     }
