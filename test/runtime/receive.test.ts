@@ -306,3 +306,30 @@ for (const when of ['already in the mailbox', 'arriving while the process waits'
     t.deepEqual(await inbox.take(), { next: 'poison' });
   });
 }
+
+test('a promise sent on one scheduler arrives as itself in a generator process, and as what it settles to through await', async (t) => {
+  const rt = makeRuntime(t);
+  const inbox = new Inbox(rt);
+  const sent = Promise.resolve('settled');
+  const gen = rt.spawn(function* (self: Self) {
+    const msg = yield* self.receive();
+    self.send(inbox.pid, { form: 'gen', same: msg === sent });
+  });
+  const waiting = rt.spawn(async (self: Self) => {
+    self.send(inbox.pid, { form: 'async waiting', got: await self.receive() });
+  });
+  await parked(rt, waiting);
+  rt.send(gen, sent);
+  rt.send(waiting, sent);
+  const polled = rt.spawn(async (self: Self) => {
+    self.send(inbox.pid, { form: 'async polled', got: await self.receive() });
+  });
+  rt.send(polled, sent);
+  const replies = await inbox.takeN<{ form: string }>(3);
+  const byForm = Object.fromEntries(replies.map((r) => [r.form, r]));
+  t.deepEqual(byForm, {
+    gen: { form: 'gen', same: true },
+    'async waiting': { form: 'async waiting', got: 'settled' },
+    'async polled': { form: 'async polled', got: 'settled' },
+  });
+});
