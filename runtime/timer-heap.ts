@@ -1,19 +1,34 @@
 /**
- * A binary min-heap of (due time, item, token) kept in parallel arrays, so arming a receive
- * timeout allocates no object. Cancellation is lazy: the owner changes the item's token and
- * {@link TimerHeap.compact} drops stale entries once they outnumber live ones.
+ * A min-queue of (due time, item, token) kept in parallel arrays, so arming a receive timeout
+ * allocates no object. Entries that arrive in due order (the common case: the same timeout,
+ * armed over time) go to a sorted run, a FIFO with O(1) push and pop; the others go to a binary
+ * heap; the earliest of the two heads comes out first. Cancellation is lazy: the owner changes
+ * the item's token and {@link TimerHeap.compact} drops stale entries once they outnumber live
+ * ones.
  */
 export class TimerHeap<T> {
   private due: number[] = [];
   private items: T[] = [];
   private tokens: number[] = [];
+  /** The sorted run: entries `runHead` and on are live, in due order. */
+  private runDue: number[] = [];
+  private runItems: (T | null)[] = [];
+  private runTokens: number[] = [];
+  private runHead = 0;
   private stale = 0;
 
   get size(): number {
-    return this.due.length;
+    return this.due.length + this.runDue.length - this.runHead;
   }
 
   push(due: number, item: T, token: number): void {
+    const runEnd = this.runDue.length;
+    if (runEnd === this.runHead || this.runDue[runEnd - 1]! <= due) {
+      this.runDue.push(due);
+      this.runItems.push(item);
+      this.runTokens.push(token);
+      return;
+    }
     let i = this.due.length;
     this.due.push(due);
     this.items.push(item);
@@ -29,19 +44,21 @@ export class TimerHeap<T> {
 
   /** Due time of the earliest entry, or `Infinity` when empty. */
   peekDue(): number {
-    return this.due.length > 0 ? this.due[0]! : Infinity;
+    const heap = this.due.length > 0 ? this.due[0]! : Infinity;
+    return this.runHead < this.runDue.length ? Math.min(this.runDue[this.runHead]!, heap) : heap;
   }
 
   peekItem(): T {
-    return this.items[0]!;
+    return this.fromRun() ? this.runItems[this.runHead]! : this.items[0]!;
   }
 
   peekToken(): number {
-    return this.tokens[0]!;
+    return this.fromRun() ? this.runTokens[this.runHead]! : this.tokens[0]!;
   }
 
   /** Removes the earliest entry. */
   pop(): void {
+    if (this.fromRun()) return this.shiftRun();
     const last = this.due.length - 1;
     const due = this.due[last]!;
     const item = this.items[last]!;
@@ -63,6 +80,16 @@ export class TimerHeap<T> {
     for (let i = 0; i < this.due.length; i++) {
       if (isLive(this.items[i]!, this.tokens[i]!)) entries.push({ due: this.due[i]!, item: this.items[i]!, token: this.tokens[i]! });
     }
+    let kept = 0;
+    for (let i = this.runHead; i < this.runDue.length; i++) {
+      const item = this.runItems[i]!;
+      if (!isLive(item, this.runTokens[i]!)) continue;
+      this.runDue[kept] = this.runDue[i]!;
+      this.runItems[kept] = item;
+      this.runTokens[kept] = this.runTokens[i]!;
+      kept++;
+    }
+    this.truncateRun(kept);
     this.due = [];
     this.items = [];
     this.tokens = [];
@@ -74,7 +101,42 @@ export class TimerHeap<T> {
     this.due = [];
     this.items = [];
     this.tokens = [];
+    this.runDue = [];
+    this.runItems = [];
+    this.runTokens = [];
+    this.runHead = 0;
     this.stale = 0;
+  }
+
+  /** Whether the earliest entry is the run's head (the heap's on a tie goes second). */
+  private fromRun(): boolean {
+    if (this.runHead === this.runDue.length) return false;
+    return this.due.length === 0 || this.runDue[this.runHead]! <= this.due[0]!;
+  }
+
+  private shiftRun(): void {
+    this.runItems[this.runHead] = null;
+    this.runHead++;
+    const n = this.runDue.length;
+    if (this.runHead === n) this.truncateRun(0);
+    else if (this.runHead >= 1024 && this.runHead * 2 >= n) {
+      // Slide the live part down so the arrays do not grow with a dead prefix.
+      const head = this.runHead;
+      for (let i = head; i < n; i++) {
+        this.runDue[i - head] = this.runDue[i]!;
+        this.runItems[i - head] = this.runItems[i]!;
+        this.runTokens[i - head] = this.runTokens[i]!;
+      }
+      this.truncateRun(n - head);
+    }
+  }
+
+  /** Keeps the run's first `n` slots as its entries (from index 0). */
+  private truncateRun(n: number): void {
+    this.runDue.length = n;
+    this.runItems.length = n;
+    this.runTokens.length = n;
+    this.runHead = 0;
   }
 
   private siftDown(i: number, due: number, item: T, token: number): void {
