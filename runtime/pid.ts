@@ -1,5 +1,5 @@
 /** Serials are packed with the scheduler index into one safe integer key. */
-const SERIAL_SPAN = 2 ** 40;
+export const SERIAL_SPAN = 2 ** 40;
 
 /**
  * A process identifier: which scheduler hosts the process and its serial there.

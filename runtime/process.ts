@@ -153,12 +153,12 @@ export class Proc implements Self {
   /** Settles the pending receive of an async process (a failure is passed as a rejecting thenable). */
   declare resolve: ((value: unknown) => void) | null;
   declare awaited: unknown;
-  /** Linked pids: most processes have none or one, so one is held without a Map. */
-  declare links: Pid | Map<number, Pid> | null;
+  /** Linked pids: most processes have none or one, so one is held without a table. */
+  declare links: OneOrMany<Pid>;
   /** The monitors this process set, by ref. */
   declare monitors: SeqTable<MonitorEntry> | null;
-  /** Monitors on this process, keyed by ref: none or one is held without a Map. */
-  declare monitoredBy: MonitorEntry | Map<number, MonitorEntry> | null;
+  /** Monitors on this process, keyed by ref: none or one is held without a table. */
+  declare monitoredBy: OneOrMany<MonitorEntry>;
   declare name: string | undefined;
 
   /**
@@ -206,7 +206,7 @@ export class Proc implements Self {
   }
 
   addMonitor(entry: MonitorEntry): void {
-    (this.monitors ??= new SeqTable(1, 0)).add(entry.ref.key, entry);
+    (this.monitors ??= this.sched.refTable(refKeyOf)).set(entry.ref.key, entry);
   }
 
   addWatcher(entry: MonitorEntry): void {
@@ -464,8 +464,6 @@ export function newProc(sched: Scheduler, pid: Pid, body: Body, args: unknown[],
   } as unknown as Proc;
 }
 
-type OneOrMap<V> = V | Map<number, V> | null;
-
 function pidKeyOf(pid: Pid): number {
   return pid.key;
 }
@@ -474,23 +472,52 @@ function refKeyOf(entry: MonitorEntry): number {
   return entry.ref.key;
 }
 
-function setAdd<V extends object>(set: OneOrMap<V>, key: number, value: V, keyOf: (v: V) => number): OneOrMap<V> {
+/** Sets of up to this many values are arrays (scanned); larger ones are maps. */
+const SMALL_SET = 16;
+
+/**
+ * A set of links or watchers: empty, one value held directly (most processes), a small array
+ * (no hashing for the few links of most linked processes), or a `Map` (a supervisor's children).
+ */
+type OneOrMany<V> = V | V[] | Map<number, V> | null;
+
+function setAdd<V extends object>(set: OneOrMany<V>, key: number, value: V, keyOf: (v: V) => number): OneOrMany<V> {
   if (set === null) return value;
   if (set instanceof Map) return set.set(key, value);
-  if (keyOf(set) === key) return value;
-  return new Map([[keyOf(set), set], [key, value]]);
+  if (!Array.isArray(set)) return keyOf(set) === key ? value : [set, value];
+  for (let i = 0; i < set.length; i++) {
+    if (keyOf(set[i]!) !== key) continue;
+    set[i] = value;
+    return set;
+  }
+  if (set.length < SMALL_SET) {
+    set.push(value);
+    return set;
+  }
+  const map = new Map<number, V>();
+  for (const v of set) map.set(keyOf(v), v);
+  return map.set(key, value);
 }
 
 /** The set without `key`, or undefined when `key` was not in it. */
-function setDelete<V extends object>(set: OneOrMap<V>, key: number, keyOf: (v: V) => number): OneOrMap<V> | undefined {
+function setDelete<V extends object>(set: OneOrMany<V>, key: number, keyOf: (v: V) => number): OneOrMany<V> | undefined {
   if (set === null) return undefined;
   if (set instanceof Map) return set.delete(key) ? (set.size === 0 ? null : set) : undefined;
-  return keyOf(set) === key ? null : undefined;
+  if (!Array.isArray(set)) return keyOf(set) === key ? null : undefined;
+  for (let i = 0; i < set.length; i++) {
+    if (keyOf(set[i]!) !== key) continue;
+    if (set.length === 2) return set[1 - i]!;
+    set[i] = set[set.length - 1]!;
+    set.pop();
+    return set;
+  }
+  return undefined;
 }
 
-function setValues<V extends object>(set: OneOrMap<V>): V[] {
+function setValues<V extends object>(set: OneOrMany<V>): V[] {
   if (set === null) return [];
-  return set instanceof Map ? [...set.values()] : [set];
+  if (set instanceof Map) return [...set.values()];
+  return Array.isArray(set) ? set.slice() : [set];
 }
 
 function rejectAll(): boolean {

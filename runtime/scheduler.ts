@@ -1,4 +1,4 @@
-import { Pid, Ref } from './pid.ts';
+import { Pid, Ref, SERIAL_SPAN } from './pid.ts';
 import { Fifo } from './fifo.ts';
 import { SIG_DOWN, SIG_EXIT, SignalQueue, schedulerDownReason } from './signal-queue.ts';
 import { ReceiveTimers } from './receive-timers.ts';
@@ -33,9 +33,6 @@ export interface SchedulerOptions {
 
 /** Drains are queued as reactions on this promise (see Scheduler.scheduleDrain). */
 const SETTLED = Promise.resolve();
-
-/** A dying process with more links (or watchers) than this queues them as one fan-out entry. */
-const FAN_OUT_MIN = 16;
 
 /**
  * One scheduler: a process table, a run queue, a signal queue and one timer heap driven by a
@@ -82,7 +79,8 @@ export class Scheduler implements WaitHost {
     this.budget = options.budget;
     this.sliceMs = options.sliceMs;
     this.count = options.count;
-    this.procs = new SeqTable<Proc>(options.count, index);
+    // Serials this scheduler allocates for its own processes are `seq * count + index`.
+    this.procs = new SeqTable<Proc>(procSerial, 0, options.count, index);
     this.nextSeq = new Array<number>(options.count).fill(1);
     this.receiveOp = makeReceiveOp(this);
     this.awaitOp = makeAwaitOp(this);
@@ -91,6 +89,11 @@ export class Scheduler implements WaitHost {
 
   get size(): number {
     return this.procs.size;
+  }
+
+  /** A table keyed by the keys of the refs this scheduler makes: a process's monitors. */
+  refTable<V>(keyOf: (v: V) => number): SeqTable<V> {
+    return new SeqTable(keyOf, this.index * SERIAL_SPAN, 1, 0);
   }
 
   /** The live local process `pid` names (undefined when dead or hosted by another scheduler). */
@@ -148,7 +151,7 @@ export class Scheduler implements WaitHost {
     const p = newProc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
     if ((p.flags & FLAG_GENERATOR) !== 0) this.startGenerator(p);
-    this.procs.add(serial, p);
+    this.procs.set(serial, p);
     if (linkTo !== null) p.addLink(linkTo);
     const events = this.runtime.events;
     // emit() builds an arguments object even with no listener: skip it when nobody listens.
@@ -624,14 +627,17 @@ export class Scheduler implements WaitHost {
     this.flush();
   }
 
-  /** Sends a dying process's exit signals to its links and DOWNs to its monitors, local or remote. */
+  /**
+   * Sends a dying process's exit signals to its links and DOWNs to its monitors, local or
+   * remote. Links or watchers held in a Map (more than 16) go out as one fan-out entry.
+   */
   private signalExit(p: Proc, reason: ExitReason): void {
     const links = p.links;
     if (links !== null) {
       p.links = null;
-      if (!(links instanceof Map)) this.exitToLink(p.pid, links, reason);
-      else if (links.size <= FAN_OUT_MIN) for (const pid of links.values()) this.exitToLink(p.pid, pid, reason);
-      else this.signals.pushExitFanOut(p.pid, reason, links.values());
+      if (links instanceof Map) this.signals.pushExitFanOut(p.pid, reason, links.values());
+      else if (Array.isArray(links)) for (const pid of links) this.exitToLink(p.pid, pid, reason);
+      else this.exitToLink(p.pid, links, reason);
     }
     if (p.monitors !== null) {
       for (const m of p.monitors.values()) {
@@ -643,9 +649,9 @@ export class Scheduler implements WaitHost {
     const watchers = p.monitoredBy;
     if (watchers !== null) {
       p.monitoredBy = null;
-      if (!(watchers instanceof Map)) this.downToWatcher(p.pid, watchers, reason);
-      else if (watchers.size <= FAN_OUT_MIN) for (const m of watchers.values()) this.downToWatcher(p.pid, m, reason);
-      else this.signals.pushDownFanOut(p.pid, reason, watchers.values());
+      if (watchers instanceof Map) this.signals.pushDownFanOut(p.pid, reason, watchers.values());
+      else if (Array.isArray(watchers)) for (const m of watchers) this.downToWatcher(p.pid, m, reason);
+      else this.downToWatcher(p.pid, watchers, reason);
     }
   }
 
@@ -692,4 +698,8 @@ function rejecting(err: unknown): { then(ok: unknown, fail: (reason: unknown) =>
 
 function* failAtFirstRun(err: unknown): Generator<never, never, unknown> {
   throw err;
+}
+
+function procSerial(p: Proc): number {
+  return p.pid.serial;
 }
