@@ -60,7 +60,8 @@ for (const form of ['Async', 'Generator'] as const) {
     const rt = runtime();
     const exits = new ExitLog(rt, t);
     const inbox = new Inbox(rt);
-    const pid = rt.spawn(on(1, `timeout${form}`), inbox.pid, 200);
+    // Long enough that the test sees the process waiting before it times out, even on a loaded machine.
+    const pid = rt.spawn(on(1, `timeout${form}`), inbox.pid, 1500);
     await parked(rt, pid);
     rt.send(pid, 'unmatched');
     t.deepEqual(await inbox.take(), { result: 'TIMEOUT' });
