@@ -153,11 +153,11 @@ export class Proc implements Self {
   /** Settles the pending receive of an async process (a failure is passed as a rejecting thenable). */
   declare resolve: ((value: unknown) => void) | null;
   declare awaited: unknown;
-  /** Linked pids: most processes have none or one, so one is held without a table. */
+  /** Linked pids: most processes have none or one, held directly; a few sit in an array. */
   declare links: OneOrMany<Pid>;
   /** The monitors this process set, by ref. */
   declare monitors: SeqTable<MonitorEntry> | null;
-  /** Monitors on this process, keyed by ref: none or one is held without a table. */
+  /** Monitors on this process, by ref: one is held directly, a few in an array. */
   declare monitoredBy: OneOrMany<MonitorEntry>;
   declare name: string | undefined;
 
