@@ -7,11 +7,13 @@
 // Options: --no-beam (Kairos only), --forms=gen,async, --repeat=N (median of N runs per
 // figure), --timeout=SECONDS (per run, default 600), --out=FILE (raw JSON lines, default
 // dist/bench-results.jsonl), --json (echo raw JSON lines while running),
-// --node-flags="--max-semi-space-size=64 ..." (extra V8 flags for the Kairos runs).
+// --node-flags="--max-semi-space-size=64 ..." (extra V8 flags for the Kairos runs),
+// --pin=CPU (run every command, Kairos and BEAM, under `taskset -c CPU`: on a machine whose
+// CPUs run at different speeds, unpinned runs land on either and the ratios swing).
 //
 // Each Kairos scenario runs as compiled JavaScript (`node --expose-gc dist/...bench.js`),
 // once per process form; when `erl` is on PATH its twin from benchmarks/beam/ runs right
-// after it with `erl +S 1`.
+// after it with `erl +S 1`. With --repeat, the columns take turns run after run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -61,13 +63,14 @@ const TARGETS = {
 const ASYNC_FACTOR = 3;
 
 function parseOptions(argv) {
-  const opts = { filters: [], beam: true, forms: ['gen', 'async'], repeat: 1, timeout: 600, out: join(ROOT, 'dist', 'bench-results.jsonl'), json: false, nodeFlags: [] };
+  const opts = { filters: [], beam: true, forms: ['gen', 'async'], repeat: 1, timeout: 600, out: join(ROOT, 'dist', 'bench-results.jsonl'), json: false, nodeFlags: [], pin: null };
   for (const arg of argv) {
     const [key, value] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s) : [null, arg];
     if (key === null) opts.filters.push(value);
     else if (key === 'no-beam') opts.beam = false;
     else if (key === 'forms') opts.forms = value.split(',');
     else if (key === 'repeat') opts.repeat = positiveInt(key, value);
+    else if (key === 'pin') opts.pin = nonNegativeInt(key, value);
     else if (key === 'timeout') opts.timeout = positiveInt(key, value);
     else if (key === 'out') opts.out = value;
     else if (key === 'json') opts.json = true;
@@ -76,6 +79,12 @@ function parseOptions(argv) {
   }
   for (const form of opts.forms) if (form !== 'gen' && form !== 'async') throw new Error(`--forms takes gen and/or async, got ${form}`);
   return opts;
+}
+
+function nonNegativeInt(key, value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${key} must be a non-negative integer, got ${value}`);
+  return n;
 }
 
 function positiveInt(key, value) {
@@ -164,24 +173,20 @@ function compileTwins() {
 
 // ---- collecting -----------------------------------------------------------------------------
 
-/** Runs one command `repeat` times; returns the median of each figure it printed. */
-async function runRepeated(label, cmd, args, opts, raw) {
-  const byName = new Map();
-  let error = null;
-  for (let i = 0; i < opts.repeat && error === null; i++) {
-    const started = Date.now();
-    const result = await runCommand(cmd, args, opts.timeout);
-    error = result.error;
-    const took = ((Date.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`  ${label.padEnd(14)} ${error === null ? 'ok' : 'FAILED'} in ${took} s${error === null ? '' : `: ${error}`}\n`);
-    for (const line of result.lines) {
-      raw.push(line);
-      if (opts.json) process.stdout.write(JSON.stringify(line) + '\n');
-      if (!byName.has(line.name)) byName.set(line.name, []);
-      byName.get(line.name).push(line);
-    }
+/** One run of one column's command; adds its figures to `byName` and returns its error, if any. */
+async function runOnce(label, cmd, args, opts, raw, byName) {
+  const started = Date.now();
+  const pinned = opts.pin === null ? [cmd, args] : ['taskset', ['-c', String(opts.pin), cmd, ...args]];
+  const result = await runCommand(pinned[0], pinned[1], opts.timeout);
+  const took = ((Date.now() - started) / 1000).toFixed(1);
+  process.stderr.write(`  ${label.padEnd(14)} ${result.error === null ? 'ok' : 'FAILED'} in ${took} s${result.error === null ? '' : `: ${result.error}`}\n`);
+  for (const line of result.lines) {
+    raw.push(line);
+    if (opts.json) process.stdout.write(JSON.stringify(line) + '\n');
+    if (!byName.has(line.name)) byName.set(line.name, []);
+    byName.get(line.name).push(line);
   }
-  return { figures: new Map([...byName].map(([name, lines]) => [name, median(lines)])), error };
+  return result.error;
 }
 
 function median(lines) {
@@ -195,18 +200,20 @@ function paramsLabel(params) {
 
 async function runScenario(scenario, params, opts, twins, rows, raw) {
   process.stderr.write(`${scenario.file} ${paramsLabel(params)}\n`);
-  const columns = {};
+  const commands = opts.forms.map((form) => ({ col: form, label: `kairos ${form}`, cmd: process.execPath, args: nodeArgs(scenario, params, form, opts.nodeFlags) }));
+  if (twins !== null) commands.push({ col: 'beam', label: 'beam +S 1', cmd: 'erl', args: erlArgs(scenario, params, twins.ebin) });
+  // The columns take turns, run after run, so a slow stretch of the machine hits them alike.
+  const byCol = new Map(commands.map((c) => [c.col, new Map()]));
   const errors = {};
-  for (const form of opts.forms) {
-    const r = await runRepeated(`kairos ${form}`, process.execPath, nodeArgs(scenario, params, form, opts.nodeFlags), opts, raw);
-    columns[form] = r.figures;
-    if (r.error !== null) errors[form] = r.error;
+  for (let i = 0; i < opts.repeat; i++) {
+    for (const c of commands) {
+      if (errors[c.col] !== undefined) continue;
+      const error = await runOnce(c.label, c.cmd, c.args, opts, raw, byCol.get(c.col));
+      if (error !== null) errors[c.col] = error;
+    }
   }
-  if (twins !== null) {
-    const r = await runRepeated('beam +S 1', 'erl', erlArgs(scenario, params, twins.ebin), opts, raw);
-    columns.beam = r.figures;
-    if (r.error !== null) errors.beam = r.error;
-  }
+  const columns = {};
+  for (const [col, byName] of byCol) columns[col] = new Map([...byName].map(([name, lines]) => [name, median(lines)]));
   const names = new Set(Object.values(columns).flatMap((m) => [...m.keys()]));
   for (const name of names) {
     const [gen, async, beam] = ['gen', 'async', 'beam'].map((col) => columns[col]?.get(name));
