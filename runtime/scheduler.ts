@@ -236,15 +236,20 @@ export class Scheduler implements WaitHost {
     if (this.drainScheduled || this.stopped) return;
     this.drainScheduled = true;
     if (!this.sliceOpen) {
-      this.sliceOpen = true;
-      this.sliceStart = -1;
-      setImmediate(this.closeSlice);
+      this.openSlice();
       void SETTLED.then(this.drainInSlice);
     } else if (this.sliceSpent) {
       setImmediate(this.drainNow);
     } else {
       void SETTLED.then(this.drainInSlice);
     }
+  }
+
+  /** Starts this turn's slice of time; it closes when the event loop reaches its check phase. */
+  private openSlice(): void {
+    this.sliceOpen = true;
+    this.sliceStart = -1;
+    setImmediate(this.closeSlice);
   }
 
   private readonly closeSlice = (): void => {
@@ -481,11 +486,7 @@ export class Scheduler implements WaitHost {
    * processes) would never let the event loop turn. They share the drains' slice of time.
    */
   private mayHandOver(): boolean {
-    if (!this.sliceOpen) {
-      this.sliceOpen = true;
-      this.sliceStart = -1;
-      setImmediate(this.closeSlice);
-    }
+    if (!this.sliceOpen) this.openSlice();
     if (this.sliceSpent) return false;
     if ((++this.handedOver & 127) === 0) {
       const now = performance.now();
