@@ -9,7 +9,9 @@
 // dist/bench-results.jsonl), --json (echo raw JSON lines while running),
 // --node-flags="--max-semi-space-size=64 ..." (extra V8 flags for the Kairos runs),
 // --pin=CPU (run every command, Kairos and BEAM, under `taskset -c CPU`: on a machine whose
-// CPUs run at different speeds, unpinned runs land on either and the ratios swing).
+// CPUs run at different speeds, unpinned runs land on either and the ratios swing; pinned,
+// V8's parallel GC threads share that one CPU too, so it suits A/B runs of two builds better
+// than the side-by-side table, whose comparison is one scheduler thread each).
 //
 // Each Kairos scenario runs as compiled JavaScript (`node --expose-gc dist/...bench.js`),
 // once per process form; when `erl` is on PATH its twin from benchmarks/beam/ runs right
