@@ -70,9 +70,8 @@ function monitorEntry(ref: Ref, watcher: Pid, pid: Pid, target: Pid | string): M
 }
 
 export function demonitor(s: Scheduler, p: Proc, ref: Ref): boolean {
-  const entry = p.monitors?.get(ref.key);
+  const entry = p.monitors?.remove(ref.key);
   if (entry === undefined) return false;
-  p.monitors!.remove(ref.key);
   if (entry.target.scheduler !== s.index) s.router!.post(entry.target.scheduler, R_DEMONITOR, entry.target.serial, ref);
   else s.lookup(entry.target)?.removeWatcher(ref.key);
   return true;

@@ -586,9 +586,8 @@ export class Scheduler implements WaitHost {
   private receiveDown(to: Pid, ref: Ref, from: Pid | string, reason: ExitReason): void {
     const p = this.lookup(to);
     if (p === undefined || p.monitors === null) return;
-    const entry = p.monitors.get(ref.key);
+    const entry = p.monitors.remove(ref.key);
     if (entry === undefined) return;
-    p.monitors.remove(ref.key);
     const msg: DownMessage = { type: 'DOWN', ref, pid: entry.name ?? from, reason };
     this.deliverTo(p, msg);
   }

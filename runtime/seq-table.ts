@@ -78,11 +78,12 @@ export class SeqTable<V> {
     if (slots.length >= 2 * MIN_CUT && this.inSlots * 4 < slots.length) this.cut(slots.length >> 1);
   }
 
-  /** Removes the entry under `key`; false when there was none. */
-  remove(key: number): boolean {
+  /** Removes the entry under `key` and returns it (undefined when there was none). */
+  remove(key: number): V | undefined {
     const slots = this.slots;
     const i = this.seqOf(key) - this.base;
-    if (i >= 0 && i < slots.length && slots[i] !== undefined) {
+    const v = i >= 0 && i < slots.length ? slots[i] : undefined;
+    if (v !== undefined) {
       slots[i] = undefined;
       this.inSlots--;
       if (i === this.head) {
@@ -91,9 +92,13 @@ export class SeqTable<V> {
         this.head = h;
         if (h >= MIN_CUT && h * 2 >= slots.length) this.cut(h);
       }
-      return true;
+      return v;
     }
-    return this.old !== null && this.old.delete(key);
+    const old = this.old;
+    if (old === null) return undefined;
+    const found = old.get(key);
+    if (found !== undefined) old.delete(key);
+    return found;
   }
 
   *values(): IterableIterator<V> {
