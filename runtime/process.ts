@@ -131,12 +131,12 @@ export class ProcessExit {
  */
 export class Proc implements Self {
   declare readonly pid: Pid;
+  /** Not a field of its own: every process of a scheduler shares a prototype that holds it ({@link procPrototype}). */
   declare readonly sched: Scheduler;
   declare state: number;
   declare flags: number;
   /** The body (async form, until the first run), or the generator built from it at spawn (generator form). */
   declare code: Body | Generator<unknown, unknown, unknown> | null;
-  declare args: unknown[] | null;
   declare mbox: unknown[] | null;
   declare mhead: number;
   declare mtail: number;
@@ -148,18 +148,21 @@ export class Proc implements Self {
    * field that starts as a number is boxed in its own heap object in every process.
    */
   declare deadline: number | null;
-  declare timerToken: number;
   declare reductions: number;
-  /** Settles the pending receive of an async process (a failure is passed as a rejecting thenable). */
-  declare resolve: ((value: unknown) => void) | null;
-  declare awaited: unknown;
+  /**
+   * What the process resumes with, by form and state (one field, where three would each be
+   * empty most of the time): its start arguments until its first run, in both forms; then, in
+   * the async form, the function that settles its pending receive (a failure is passed as a
+   * rejecting thenable); in the generator form, the value it awaits, then what that settled
+   * with. Null when there is none.
+   */
+  declare pending: unknown;
   /** Linked pids: most processes have none or one, held directly; a few sit in an array. */
   declare links: OneOrMany<Pid>;
   /** The monitors this process set, by ref. */
   declare monitors: SeqTable<MonitorEntry> | null;
   /** Monitors on this process, by ref: one is held directly, a few in an array. */
   declare monitoredBy: OneOrMany<MonitorEntry>;
-  declare name: string | undefined;
 
   /**
    * Not called: processes are made by {@link newProc}, which builds the same fields with an
@@ -181,6 +184,15 @@ export class Proc implements Self {
 
   get trapping(): boolean {
     return (this.flags & FLAG_TRAP_EXIT) !== 0;
+  }
+
+  /** The registered name: few processes have one, so it is kept in the scheduler's side tables. */
+  get name(): string | undefined {
+    return this.sched.side.nameOf(this);
+  }
+
+  set name(name: string | undefined) {
+    this.sched.side.setName(this, name);
   }
 
   get mailboxLength(): number {
@@ -434,33 +446,31 @@ export class Proc implements Self {
   }
 }
 
-const PROC_PROTO: object = Proc.prototype;
+/** The prototype of `sched`'s processes: {@link Proc}'s methods, and `sched` itself. */
+export function procPrototype(sched: Scheduler): object {
+  return Object.create(Proc.prototype, { sched: { value: sched } });
+}
 
-/** A new process (see the note on {@link Proc}'s constructor for why a literal). */
-export function newProc(sched: Scheduler, pid: Pid, body: Body, args: unknown[], generator: boolean): Proc {
+/** A new process (see the note on {@link Proc}'s constructor for why a literal); `proto` is its scheduler's {@link procPrototype}. */
+export function newProc(proto: object, pid: Pid, body: Body, args: unknown[], generator: boolean): Proc {
   return {
-    __proto__: PROC_PROTO,
+    __proto__: proto,
     pid,
-    sched,
     state: ST_NEW,
     flags: generator ? FLAG_GENERATOR : 0,
     code: body,
-    // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
-    args: args.length === 0 ? NO_ARGS : args,
     mbox: null,
     mhead: 0,
     mtail: 0,
     scan: 0,
     pattern: null,
     deadline: null,
-    timerToken: 0,
     reductions: 0,
-    resolve: null,
-    awaited: undefined,
+    // An empty argument list is dropped at once, so it dies young instead of waiting for the first run.
+    pending: args.length === 0 ? NO_ARGS : args,
     links: null,
     monitors: null,
     monitoredBy: null,
-    name: undefined,
   } as unknown as Proc;
 }
 

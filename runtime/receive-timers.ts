@@ -5,7 +5,10 @@ import { FLAG_DEAD, FLAG_TIMER_ARMED, type Proc } from './process.ts';
 /**
  * The receive timeouts of one scheduler: one heap of deadlines driven by a single host timer
  * armed for the earliest (never a `setTimeout` per waiting process). Cancelling is lazy: a
- * finished receive bumps the process's timer token and its heap entry goes stale.
+ * finished receive clears the process's armed flag and its heap entry goes stale. An entry
+ * stands while its process is armed for a receive due at the entry's due time: an entry left by
+ * an earlier receive that happens to share the current one's deadline fires at exactly the
+ * right moment, and the entry the current receive added then finds it disarmed.
  */
 export class ReceiveTimers {
   private readonly heap = new TimerHeap<Proc>();
@@ -23,7 +26,7 @@ export class ReceiveTimers {
     const deadline = p.deadline;
     if (deadline === null || (p.flags & FLAG_TIMER_ARMED) !== 0) return;
     p.flags |= FLAG_TIMER_ARMED;
-    this.heap.push(deadline, p, ++p.timerToken);
+    this.heap.push(deadline, p);
     if (deadline < this.armedAt) this.armHost();
   }
 
@@ -31,7 +34,6 @@ export class ReceiveTimers {
   disarm(p: Proc): void {
     if ((p.flags & FLAG_TIMER_ARMED) === 0) return;
     p.flags &= ~FLAG_TIMER_ARMED;
-    p.timerToken++;
     this.heap.markStale(isTimerLive);
   }
 
@@ -58,9 +60,9 @@ export class ReceiveTimers {
     const heap = this.heap;
     while (heap.size > 0 && heap.peekDue() <= now) {
       const p = heap.peekItem();
-      const token = heap.peekToken();
+      const due = heap.peekDue();
       heap.pop();
-      if (!isTimerLive(p, token)) continue;
+      if (!isTimerLive(p, due)) continue;
       p.flags &= ~FLAG_TIMER_ARMED;
       this.expire(p);
     }
@@ -68,6 +70,6 @@ export class ReceiveTimers {
   };
 }
 
-function isTimerLive(p: Proc, token: number): boolean {
-  return (p.flags & (FLAG_DEAD | FLAG_TIMER_ARMED)) === FLAG_TIMER_ARMED && p.timerToken === token;
+function isTimerLive(p: Proc, due: number): boolean {
+  return (p.flags & (FLAG_DEAD | FLAG_TIMER_ARMED)) === FLAG_TIMER_ARMED && p.deadline === due;
 }

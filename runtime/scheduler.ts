@@ -18,7 +18,7 @@ import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT,
   ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
-  newProc, type Body, type MonitorEntry, type Receive,
+  newProc, procPrototype, type Body, type MonitorEntry, type Receive,
 } from './process.ts';
 
 
@@ -50,7 +50,8 @@ export class Scheduler implements WaitHost {
   /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
   private readonly timedOut = new Fifo<Proc>();
   private readonly timers: ReceiveTimers;
-  private readonly side = new SideTables();
+  readonly side = new SideTables();
+  private readonly procProto = procPrototype(this);
   readonly budget: number;
   private readonly sliceMs: number;
   /** Per target scheduler, the next spawn sequence number this scheduler allocates there. */
@@ -148,7 +149,7 @@ export class Scheduler implements WaitHost {
   /** Creates a local process at `serial`; a null body is filled in when its module has loaded. */
   create(serial: number, body: Body | null, args: unknown[], linkTo: Pid | null): Proc {
     const pid = new Pid(this.index, serial);
-    const p = newProc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
+    const p = newProc(this.procProto, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
     if ((p.flags & FLAG_GENERATOR) !== 0) this.startGenerator(p);
     this.procs.set(serial, p);
@@ -325,16 +326,16 @@ export class Scheduler implements WaitHost {
    */
   private startGenerator(p: Proc): void {
     try {
-      p.code = (p.code as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...p.args!);
+      p.code = (p.code as (...a: unknown[]) => Generator<unknown, unknown, unknown>)(p, ...(p.pending as unknown[]));
     } catch (err) {
       p.code = failAtFirstRun(err);
     }
-    p.args = null;
+    p.pending = null;
   }
 
   private runAsync(p: Proc): void {
     if (p.state === ST_NEW) return this.startAsync(p);
-    const resolve = p.resolve;
+    const resolve = p.pending as ((value: unknown) => void) | null;
     if (resolve === null) return;
     let value: unknown;
     try {
@@ -362,9 +363,9 @@ export class Scheduler implements WaitHost {
 
   private startAsync(p: Proc): void {
     const body = p.code as Body;
-    const args = p.args!;
+    const args = p.pending as unknown[];
     p.code = null;
-    p.args = null;
+    p.pending = null;
     p.state = ST_RUNNING;
     this.current = p;
     let result: unknown;
@@ -412,7 +413,7 @@ export class Scheduler implements WaitHost {
     p.flags &= ~FLAG_TIMED_OUT;
     p.pattern = null;
     p.deadline = null;
-    p.resolve = null;
+    p.pending = null;
   }
 
   // ---- await (generator processes waiting on a promise) -------------------------------------
@@ -420,7 +421,7 @@ export class Scheduler implements WaitHost {
   beginAwait(p: Proc, promise: unknown): Receive<unknown> {
     if ((p.flags & FLAG_GENERATOR) === 0) return Promise.resolve(promise) as unknown as Receive<unknown>;
     if (this.current !== p) throw new KairosError('not_in_process', `await: ${p.pid} can only await inside its own body`);
-    p.awaited = promise;
+    p.pending = promise;
     p.flags &= ~(FLAG_AWAIT_SETTLED | FLAG_AWAIT_FAILED);
     return this.awaitOp;
   }
@@ -457,7 +458,7 @@ export class Scheduler implements WaitHost {
 
   deliverTo(p: Proc, msg: unknown): void {
     if (p.state === ST_WAITING) {
-      if (p.pattern === null && p.resolve !== null && (p.flags & FLAG_QUEUED) === 0 && this.mayHandOver()) return this.handOver(p, msg);
+      if (p.pattern === null && (p.flags & (FLAG_QUEUED | FLAG_GENERATOR)) === 0 && this.mayHandOver()) return this.handOver(p, msg);
       p.push(msg);
       this.makeRunnable(p);
     } else {
@@ -473,7 +474,7 @@ export class Scheduler implements WaitHost {
    * order, is unchanged: its mailbox is empty, or the receive would have taken a message.
    */
   private handOver(p: Proc, msg: unknown): void {
-    const resolve = p.resolve!;
+    const resolve = p.pending as (value: unknown) => void;
     p.reductions++;
     this.endReceive(p);
     p.state = ST_RUNNING;
@@ -610,10 +611,8 @@ export class Scheduler implements WaitHost {
     this.timers.disarm(p);
     p.mbox = null;
     p.code = null;
-    p.args = null;
     p.pattern = null;
-    p.resolve = null;
-    p.awaited = undefined;
+    p.pending = null;
     if (p.links !== null || p.monitors !== null || p.monitoredBy !== null) this.signalExit(p, reason);
     const info = this.side.release(p, reason);
     const events = this.runtime.events;
@@ -680,7 +679,7 @@ export class Scheduler implements WaitHost {
       p.pid.bindLocal(undefined);
       p.mbox = null;
       p.code = null;
-      p.resolve = null;
+      p.pending = null;
     }
     this.procs.clear();
     this.side.clear();

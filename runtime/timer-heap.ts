@@ -1,19 +1,17 @@
 /**
- * A min-queue of (due time, item, token) kept in parallel arrays, so arming a receive timeout
- * allocates no object. Entries that arrive in due order (the common case: the same timeout,
- * armed over time) go to a sorted run, a FIFO with O(1) push and pop; the others go to a binary
- * heap; the earliest of the two heads comes out first. Cancellation is lazy: the owner changes
- * the item's token and {@link TimerHeap.compact} drops stale entries once they outnumber live
- * ones.
+ * A min-queue of (due time, item) kept in parallel arrays, so arming a receive timeout allocates
+ * no object. Entries that arrive in due order (the common case: the same timeout, armed over
+ * time) go to a sorted run, a FIFO with O(1) push and pop; the others go to a binary heap; the
+ * earliest of the two heads comes out first. Cancellation is lazy: the owner decides from an
+ * entry's item and due time whether it still stands, and {@link TimerHeap.compact} drops those
+ * that do not once they outnumber the others.
  */
 export class TimerHeap<T> {
   private due: number[] = [];
   private items: T[] = [];
-  private tokens: number[] = [];
   /** The sorted run: entries `runHead` and on are live, in due order. */
   private runDue: number[] = [];
   private runItems: (T | null)[] = [];
-  private runTokens: number[] = [];
   private runHead = 0;
   private stale = 0;
 
@@ -21,25 +19,23 @@ export class TimerHeap<T> {
     return this.due.length + this.runDue.length - this.runHead;
   }
 
-  push(due: number, item: T, token: number): void {
+  push(due: number, item: T): void {
     const runEnd = this.runDue.length;
     if (runEnd === this.runHead || this.runDue[runEnd - 1]! <= due) {
       this.runDue.push(due);
       this.runItems.push(item);
-      this.runTokens.push(token);
       return;
     }
     let i = this.due.length;
     this.due.push(due);
     this.items.push(item);
-    this.tokens.push(token);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.due[parent]! <= due) break;
       this.move(parent, i);
       i = parent;
     }
-    this.place(i, due, item, token);
+    this.place(i, due, item);
   }
 
   /** Due time of the earliest entry, or `Infinity` when empty. */
@@ -52,58 +48,48 @@ export class TimerHeap<T> {
     return this.fromRun() ? this.runItems[this.runHead]! : this.items[0]!;
   }
 
-  peekToken(): number {
-    return this.fromRun() ? this.runTokens[this.runHead]! : this.tokens[0]!;
-  }
-
   /** Removes the earliest entry. */
   pop(): void {
     if (this.fromRun()) return this.shiftRun();
     const last = this.due.length - 1;
     const due = this.due[last]!;
     const item = this.items[last]!;
-    const token = this.tokens[last]!;
     this.due.pop();
     this.items.pop();
-    this.tokens.pop();
-    if (last > 0) this.siftDown(0, due, item, token);
+    if (last > 0) this.siftDown(0, due, item);
   }
 
   /** Notes that one entry went stale; rebuilds without stale entries when they dominate. */
-  markStale(isLive: (item: T, token: number) => boolean): void {
+  markStale(isLive: (item: T, due: number) => boolean): void {
     this.stale++;
     if (this.stale > 1024 && this.stale * 2 > this.due.length) this.compact(isLive);
   }
 
-  compact(isLive: (item: T, token: number) => boolean): void {
-    const entries: { due: number; item: T; token: number }[] = [];
+  compact(isLive: (item: T, due: number) => boolean): void {
+    const entries: { due: number; item: T }[] = [];
     for (let i = 0; i < this.due.length; i++) {
-      if (isLive(this.items[i]!, this.tokens[i]!)) entries.push({ due: this.due[i]!, item: this.items[i]!, token: this.tokens[i]! });
+      if (isLive(this.items[i]!, this.due[i]!)) entries.push({ due: this.due[i]!, item: this.items[i]! });
     }
     let kept = 0;
     for (let i = this.runHead; i < this.runDue.length; i++) {
       const item = this.runItems[i]!;
-      if (!isLive(item, this.runTokens[i]!)) continue;
+      if (!isLive(item, this.runDue[i]!)) continue;
       this.runDue[kept] = this.runDue[i]!;
       this.runItems[kept] = item;
-      this.runTokens[kept] = this.runTokens[i]!;
       kept++;
     }
     this.truncateRun(kept);
     this.due = [];
     this.items = [];
-    this.tokens = [];
     this.stale = 0;
-    for (const e of entries) this.push(e.due, e.item, e.token);
+    for (const e of entries) this.push(e.due, e.item);
   }
 
   clear(): void {
     this.due = [];
     this.items = [];
-    this.tokens = [];
     this.runDue = [];
     this.runItems = [];
-    this.runTokens = [];
     this.runHead = 0;
     this.stale = 0;
   }
@@ -125,7 +111,6 @@ export class TimerHeap<T> {
       for (let i = head; i < n; i++) {
         this.runDue[i - head] = this.runDue[i]!;
         this.runItems[i - head] = this.runItems[i]!;
-        this.runTokens[i - head] = this.runTokens[i]!;
       }
       this.truncateRun(n - head);
     }
@@ -135,11 +120,10 @@ export class TimerHeap<T> {
   private truncateRun(n: number): void {
     this.runDue.length = n;
     this.runItems.length = n;
-    this.runTokens.length = n;
     this.runHead = 0;
   }
 
-  private siftDown(i: number, due: number, item: T, token: number): void {
+  private siftDown(i: number, due: number, item: T): void {
     const n = this.due.length;
     for (;;) {
       const left = 2 * i + 1;
@@ -150,18 +134,16 @@ export class TimerHeap<T> {
       this.move(child, i);
       i = child;
     }
-    this.place(i, due, item, token);
+    this.place(i, due, item);
   }
 
   private move(from: number, to: number): void {
     this.due[to] = this.due[from]!;
     this.items[to] = this.items[from]!;
-    this.tokens[to] = this.tokens[from]!;
   }
 
-  private place(i: number, due: number, item: T, token: number): void {
+  private place(i: number, due: number, item: T): void {
     this.due[i] = due;
     this.items[i] = item;
-    this.tokens[i] = token;
   }
 }

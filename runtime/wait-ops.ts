@@ -71,17 +71,17 @@ export function makeAwaitOp(host: WaitHost): WaitOp {
   const op = {
     next: (): IteratorResult<unknown, unknown> => {
       const p = host.current!;
-      const awaited = p.awaited;
+      const awaited = p.pending;
       if ((p.flags & FLAG_AWAIT_SETTLED) !== 0) {
         const failed = (p.flags & FLAG_AWAIT_FAILED) !== 0;
         p.flags &= ~(FLAG_AWAIT_SETTLED | FLAG_AWAIT_FAILED);
-        p.awaited = undefined;
+        p.pending = null;
         if (failed) throw awaited;
         done.value = awaited;
         return done as IteratorResult<unknown, unknown>;
       }
       if (typeof awaited !== 'object' || awaited === null || typeof (awaited as PromiseLike<unknown>).then !== 'function') {
-        p.awaited = undefined;
+        p.pending = null;
         done.value = awaited;
         return done as IteratorResult<unknown, unknown>;
       }
@@ -121,7 +121,7 @@ export function receiveAsync(host: WaitHost, p: Proc): Receive<unknown> {
     host.makeRunnable(p);
   }
   const promise = new Promise<unknown>(capture);
-  p.resolve = captured.resolve;
+  p.pending = captured.resolve;
   captured.resolve = null;
   return promise as unknown as Receive<unknown>;
 }
@@ -139,11 +139,11 @@ export function awaitPromise(host: WaitHost, p: Proc): void {
   p.state = ST_AWAITING;
   const settle = (value: unknown, failed: boolean): void => {
     if ((p.flags & FLAG_DEAD) !== 0) return;
-    p.awaited = value;
+    p.pending = value;
     p.flags |= FLAG_AWAIT_SETTLED | (failed ? FLAG_AWAIT_FAILED : 0);
     host.makeRunnable(p);
   };
-  Promise.resolve(p.awaited).then(
+  Promise.resolve(p.pending).then(
     (v) => settle(v, false),
     (e: unknown) => settle(e, true),
   );
