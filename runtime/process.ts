@@ -54,12 +54,14 @@ export const FLAG_AWAIT_FAILED = 32;
 export const FLAG_AWAIT_SETTLED = 64;
 export const FLAG_TIMER_ARMED = 128;
 
+/** A process's scheduling state sits in these bits of its `flags` (one field fewer per process). */
+const STATE_MASK = 0x700;
 export const ST_NEW = 0;
-export const ST_RUNNABLE = 1;
-export const ST_RUNNING = 2;
-export const ST_WAITING = 3;
-export const ST_AWAITING = 4;
-export const ST_DEAD = 5;
+export const ST_RUNNABLE = 0x100;
+export const ST_RUNNING = 0x200;
+export const ST_WAITING = 0x300;
+export const ST_AWAITING = 0x400;
+export const ST_DEAD = 0x500;
 
 /** One monitor, shared by the watcher's `monitors` and the target's `monitoredBy` (one object per monitor). */
 export interface MonitorEntry {
@@ -133,7 +135,7 @@ export class Proc implements Self {
   declare readonly pid: Pid;
   /** Not a field of its own: every process of a scheduler shares a prototype that holds it ({@link procPrototype}). */
   declare readonly sched: Scheduler;
-  declare state: number;
+  /** FLAG_* bits, and the state (ST_*) in the bits of STATE_MASK. */
   declare flags: number;
   /** The body (async form, until the first run), or the generator built from it at spawn (generator form). */
   declare code: Body | Generator<unknown, unknown, unknown> | null;
@@ -176,6 +178,15 @@ export class Proc implements Self {
 
   get runtime(): Runtime {
     return this.sched.runtime;
+  }
+
+  /** The scheduling state (ST_*). */
+  get state(): number {
+    return this.flags & STATE_MASK;
+  }
+
+  set state(state: number) {
+    this.flags = (this.flags & ~STATE_MASK) | state;
   }
 
   get alive(): boolean {
@@ -456,8 +467,7 @@ export function newProc(proto: object, pid: Pid, body: Body, args: unknown[], ge
   return {
     __proto__: proto,
     pid,
-    state: ST_NEW,
-    flags: generator ? FLAG_GENERATOR : 0,
+    flags: generator ? FLAG_GENERATOR | ST_NEW : ST_NEW,
     code: body,
     mbox: null,
     mhead: 0,
