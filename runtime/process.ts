@@ -53,6 +53,8 @@ export const FLAG_TIMED_OUT = 16;
 export const FLAG_AWAIT_FAILED = 32;
 export const FLAG_AWAIT_SETTLED = 64;
 export const FLAG_TIMER_ARMED = 128;
+/** `pending` holds a message handed to a generator process waiting in a receive without a pattern. */
+export const FLAG_INLINE = 0x800;
 
 /** A process's scheduling state sits in these bits of its `flags` (one field fewer per process). */
 const STATE_MASK = 0x700;
@@ -156,7 +158,8 @@ export class Proc implements Self {
    * empty most of the time): its start arguments until its first run, in both forms; then, in
    * the async form, the function that settles its pending receive (a failure is passed as a
    * rejecting thenable); in the generator form, the value it awaits, then what that settled
-   * with. Null when there is none.
+   * with, or (with FLAG_INLINE) the message its receive will take, ahead of any in `mbox`.
+   * Null when there is none.
    */
   declare pending: unknown;
   /** Linked pids: most processes have none or one, held directly; a few sit in an array. */
@@ -207,7 +210,7 @@ export class Proc implements Self {
   }
 
   get mailboxLength(): number {
-    return this.mtail - this.mhead;
+    return this.mtail - this.mhead + ((this.flags & FLAG_INLINE) === 0 ? 0 : 1);
   }
 
   // ---- links and watchers (one-or-map sets) ---------------------------------------------
@@ -262,6 +265,14 @@ export class Proc implements Self {
 
   /** Takes the first message the pending pattern accepts (from `scan` on), or returns NO_MATCH. */
   take(): unknown {
+    if ((this.flags & FLAG_INLINE) !== 0) {
+      // Handed to this very receive (it has no pattern): the process resumes in it, so no
+      // other receive, and no other code of the process, can run while the flag is set.
+      const msg = this.pending;
+      this.pending = null;
+      this.flags &= ~FLAG_INLINE;
+      return msg;
+    }
     const box = this.mbox;
     if (box === null) return NO_MATCH;
     const pattern = this.pattern;
@@ -320,10 +331,6 @@ export class Proc implements Self {
     const box = this.mbox;
     if (box === null) return;
     for (let i = this.mtail - 1; i >= this.mhead; i--) if (match(box[i])) this.removeAt(i);
-  }
-
-  messages(): unknown[] {
-    return this.mbox === null ? [] : this.mbox.slice(this.mhead, this.mtail);
   }
 
   // ---- Self ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_MSG, R_SPAWN, type Router } fro
 import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
 import {
   Proc, ProcessExit, NO_MATCH, TIMEOUT,
-  FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_QUEUED, FLAG_TIMED_OUT,
+  FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_INLINE, FLAG_QUEUED, FLAG_TIMED_OUT,
   ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
   newProc, procPrototype, type Body, type MonitorEntry, type Receive,
 } from './process.ts';
@@ -458,7 +458,17 @@ export class Scheduler implements WaitHost {
 
   deliverTo(p: Proc, msg: unknown): void {
     if (p.state === ST_WAITING) {
-      if (p.pattern === null && (p.flags & (FLAG_QUEUED | FLAG_GENERATOR)) === 0 && this.mayHandOver()) return this.handOver(p, msg);
+      if (p.pattern === null && (p.flags & FLAG_QUEUED) === 0) {
+        if ((p.flags & FLAG_GENERATOR) === 0) {
+          if (this.mayHandOver()) return this.handOver(p, msg);
+        } else if (p.mtail === p.mhead) {
+          // A generator waiting for any message takes this one when it resumes: it need not
+          // go through the mailbox (nor make one for a process that never had a message).
+          p.pending = msg;
+          p.flags |= FLAG_INLINE;
+          return this.makeRunnable(p);
+        }
+      }
       p.push(msg);
       this.makeRunnable(p);
     } else {

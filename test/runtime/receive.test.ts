@@ -135,6 +135,51 @@ test('a message arriving before the deadline ends the receive and cancels its ti
   t.deepEqual(await inbox.take(), { second: TIMEOUT });
 });
 
+test('a generator waiting for any message gets the one sent before its timeout fired, even when both happen before it runs', async (t) => {
+  const clock = new ManualClock();
+  const rt = makeRuntime(t, { clock });
+  const inbox = new Inbox(rt);
+  const pid = rt.spawn(function* (self: Self) {
+    self.send(inbox.pid, { first: yield* self.receive(null, { timeout: 10 }) });
+    self.send(inbox.pid, { second: yield* self.receive(null, { timeout: 10 }) });
+  });
+  await parked(rt, pid);
+  rt.send(pid, 'in time');
+  clock.advance(50);
+  t.deepEqual(await inbox.take(), { first: 'in time' });
+  await parked(rt, pid);
+  clock.advance(10);
+  t.deepEqual(await inbox.take(), { second: TIMEOUT });
+});
+
+test('messages sent to a generator waiting for any message count in its queue and arrive in order', async (t) => {
+  const rt = makeRuntime(t);
+  const inbox = new Inbox(rt);
+  const pid = rt.spawn(function* (self: Self) {
+    const got: unknown[] = [];
+    while (got.length < 3) got.push(yield* self.receive());
+    self.send(inbox.pid, got);
+  });
+  await parked(rt, pid);
+  rt.send(pid, 'a');
+  t.is(rt.processInfo(pid)?.messageQueueLen, 1, 'the first message, before the process runs');
+  rt.send(pid, 'b');
+  rt.send(pid, 'c');
+  t.is(rt.processInfo(pid)?.messageQueueLen, 3);
+  t.deepEqual(await inbox.take(), ['a', 'b', 'c']);
+
+  const killed = rt.spawn(function* (self: Self) {
+    yield* self.receive();
+    self.send(inbox.pid, 'ran after kill');
+  });
+  await parked(rt, killed);
+  const exited = exitOf(rt, killed);
+  rt.send(killed, 'x');
+  rt.exit(killed, 'kill');
+  t.is(await exited, 'killed');
+  t.true(await inbox.quiet());
+});
+
 test('sleep waits on the runtime clock and leaves messages that arrive meanwhile in the mailbox', async (t) => {
   const clock = new ManualClock();
   const rt = makeRuntime(t, { clock });
