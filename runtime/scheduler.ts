@@ -3,6 +3,7 @@ import { Fifo } from './fifo.ts';
 import { SIG_DOWN, SIG_EXIT, SignalQueue, schedulerDownReason } from './signal-queue.ts';
 import { ReceiveTimers } from './receive-timers.ts';
 import { SideTables } from './side-tables.ts';
+import { NO_MATCH } from './mailbox.ts';
 import { AWAIT, PREEMPT, WAIT, awaitPromise, makeAwaitOp, makeReceiveOp, receiveAsync, type WaitHost, type WaitOp } from './wait-ops.ts';
 import { KairosError, preview } from './errors.ts';
 import { errorReason, isCrash, type ExitReason } from './exit-reason.ts';
@@ -15,7 +16,7 @@ import { assertSendable } from './codec.ts';
 import { R_ALIAS, R_DEMONITOR, R_DOWN, R_EXIT, R_MSG, R_SPAWN, type Router } from './router.ts';
 import type { ModuleCache, ResolvedModuleRef } from './module-ref.ts';
 import {
-  Proc, ProcessExit, NO_MATCH, TIMEOUT,
+  Proc, ProcessExit, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_INLINE, FLAG_QUEUED, FLAG_TIMED_OUT,
   ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
   newProc, procPrototype, type Body, type MonitorEntry, type Receive,
@@ -50,7 +51,7 @@ export class Scheduler implements WaitHost {
   /** Processes whose receive timed out run before the rest of the run queue, so timeouts fire on time. */
   private readonly timedOut = new Fifo<Proc>();
   private readonly timers: ReceiveTimers;
-  readonly side = new SideTables();
+  private readonly side = new SideTables();
   private readonly procProto = procPrototype(this);
   readonly budget: number;
   private readonly sliceMs: number;
@@ -402,7 +403,7 @@ export class Scheduler implements WaitHost {
       throw new KairosError('not_in_process', `receive: ${p.pid} can only receive from inside its own body`);
     }
     p.pattern = pattern;
-    p.scan = p.mhead;
+    p.mbox?.restartScan();
     p.flags &= ~FLAG_TIMED_OUT;
     p.deadline = timeout === Infinity ? null : this.clock.now() + timeout;
     return generator ? this.receiveOp : receiveAsync(this, p);
@@ -461,7 +462,7 @@ export class Scheduler implements WaitHost {
       if (p.pattern === null && (p.flags & FLAG_QUEUED) === 0) {
         if ((p.flags & FLAG_GENERATOR) === 0) {
           if (this.mayHandOver()) return this.handOver(p, msg);
-        } else if (p.mtail === p.mhead) {
+        } else if (p.mbox === null || p.mbox.length === 0) {
           // A generator waiting for any message takes this one when it resumes: it need not
           // go through the mailbox (nor make one for a process that never had a message).
           p.pending = msg;

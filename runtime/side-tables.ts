@@ -4,24 +4,14 @@ import type { Proc } from './process.ts';
 
 /**
  * What few processes need, kept beside the process table so every process stays small:
- * registered names, active aliases, crash info, and `Runtime.wait` callers. Keyed by pid or ref keys (numbers),
+ * active aliases, crash info, and `Runtime.wait` callers. Keyed by pid or ref keys (numbers),
  * never by process object (that would give every process an identity hash).
  */
 export class SideTables {
-  private readonly names = new Map<number, string>();
   private readonly aliases = new Map<number, Proc>();
   private readonly aliasesOf = new Map<number, number[]>();
   private readonly crashInfo = new Map<number, Record<string, unknown>>();
   private readonly waiters = new Map<number, ((reason: ExitReason) => void)[]>();
-
-  nameOf(p: Proc): string | undefined {
-    return this.names.size === 0 ? undefined : this.names.get(p.pid.key);
-  }
-
-  setName(p: Proc, name: string | undefined): void {
-    if (name === undefined) this.names.delete(p.pid.key);
-    else this.names.set(p.pid.key, name);
-  }
 
   addAlias(p: Proc, ref: Ref): void {
     this.aliases.set(ref.key, p);
@@ -54,10 +44,9 @@ export class SideTables {
     else list.push(resolve);
   }
 
-  /** A process exited: drop its name and aliases, answer its waiters, and return its crash info. */
+  /** A process exited: drop its aliases, answer its waiters, and return its crash info. */
   release(p: Proc, reason: ExitReason): Record<string, unknown> | undefined {
     const key = p.pid.key;
-    if (this.names.size > 0) this.names.delete(key);
     if (this.aliasesOf.size > 0) {
       const own = this.aliasesOf.get(key);
       if (own !== undefined) {
@@ -82,7 +71,6 @@ export class SideTables {
   clear(): void {
     for (const list of this.waiters.values()) for (const resolve of list) resolve('killed');
     this.waiters.clear();
-    this.names.clear();
     this.aliases.clear();
     this.aliasesOf.clear();
     this.crashInfo.clear();

@@ -1,7 +1,8 @@
 import { KairosError } from './errors.ts';
+import { NO_MATCH } from './mailbox.ts';
 import type { Clock } from './clock.ts';
 import {
-  NO_MATCH, TIMEOUT, FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_TIMED_OUT, ST_AWAITING, ST_WAITING,
+  TIMEOUT, FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_TIMED_OUT, ST_AWAITING, ST_WAITING,
   type Proc, type Receive,
 } from './process.ts';
 
