@@ -180,6 +180,22 @@ test('messages sent to a generator waiting for any message count in its queue an
   t.true(await inbox.quiet());
 });
 
+test('a long mailbox keeps its order through thousands of receives, a selective take from its middle, and new arrivals', async (t) => {
+  const rt = makeRuntime(t);
+  const inbox = new Inbox(rt);
+  rt.spawn(function* (self: Self) {
+    for (let i = 0; i < 5000; i++) self.send(self.pid, i);
+    const got: unknown[] = [];
+    for (let i = 0; i < 3000; i++) got.push(yield* self.receive());
+    got.push(yield* self.receive((m) => m === 4000));
+    for (let i = 5000; i < 5500; i++) self.send(self.pid, i);
+    while (got.length < 5500) got.push(yield* self.receive());
+    self.send(inbox.pid, got);
+  });
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+  t.deepEqual(await inbox.take(), [...range(0, 3000), 4000, ...range(3000, 4000), ...range(4001, 5500)]);
+});
+
 test('sleep waits on the runtime clock and leaves messages that arrive meanwhile in the mailbox', async (t) => {
   const clock = new ManualClock();
   const rt = makeRuntime(t, { clock });
