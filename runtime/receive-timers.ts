@@ -58,11 +58,9 @@ export class ReceiveTimers {
     this.armedAt = Infinity;
     const now = this.clock.now();
     const heap = this.heap;
-    while (heap.size > 0 && heap.peekDue() <= now) {
-      const p = heap.peekItem();
-      const due = heap.peekDue();
-      heap.pop();
-      if (!isTimerLive(p, due)) continue;
+    let p: Proc | undefined;
+    while ((p = heap.popDue(now)) !== undefined) {
+      if (!isTimerLive(p, heap.poppedDue)) continue;
       p.flags &= ~FLAG_TIMER_ARMED;
       this.expire(p);
     }

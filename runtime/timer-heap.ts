@@ -14,6 +14,8 @@ export class TimerHeap<T> {
   private runItems: (T | null)[] = [];
   private runHead = 0;
   private stale = 0;
+  /** The due time of the entry {@link TimerHeap.popDue} last returned. */
+  poppedDue = 0;
 
   get size(): number {
     return this.due.length + this.runDue.length - this.runHead;
@@ -44,13 +46,30 @@ export class TimerHeap<T> {
     return this.runHead < this.runDue.length ? Math.min(this.runDue[this.runHead]!, heap) : heap;
   }
 
-  peekItem(): T {
-    return this.fromRun() ? this.runItems[this.runHead]! : this.items[0]!;
+  /**
+   * Removes and returns the earliest entry's item if it is due by `now` (its due time is left
+   * in {@link TimerHeap.poppedDue}), else returns undefined and removes nothing.
+   */
+  popDue(now: number): T | undefined {
+    const runHead = this.runHead;
+    const heapDue = this.due.length > 0 ? this.due[0]! : Infinity;
+    if (runHead < this.runDue.length && this.runDue[runHead]! <= heapDue) {
+      const due = this.runDue[runHead]!;
+      if (due > now) return undefined;
+      const item = this.runItems[runHead]!;
+      this.poppedDue = due;
+      this.shiftRun();
+      return item;
+    }
+    if (heapDue > now) return undefined;
+    const item = this.items[0]!;
+    this.poppedDue = heapDue;
+    this.popHeap();
+    return item;
   }
 
-  /** Removes the earliest entry. */
-  pop(): void {
-    if (this.fromRun()) return this.shiftRun();
+  /** Removes the heap's earliest entry. */
+  private popHeap(): void {
     const last = this.due.length - 1;
     const due = this.due[last]!;
     const item = this.items[last]!;
@@ -92,12 +111,6 @@ export class TimerHeap<T> {
     this.runItems = [];
     this.runHead = 0;
     this.stale = 0;
-  }
-
-  /** Whether the earliest entry is the run's head (the heap's on a tie goes second). */
-  private fromRun(): boolean {
-    if (this.runHead === this.runDue.length) return false;
-    return this.due.length === 0 || this.runDue[this.runHead]! <= this.due[0]!;
   }
 
   private shiftRun(): void {
