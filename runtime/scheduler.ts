@@ -19,7 +19,7 @@ import {
   Proc, ProcessExit, TIMEOUT,
   FLAG_AWAIT_FAILED, FLAG_AWAIT_SETTLED, FLAG_DEAD, FLAG_GENERATOR, FLAG_INLINE, FLAG_QUEUED, FLAG_TIMED_OUT,
   ST_DEAD, ST_NEW, ST_RUNNABLE, ST_RUNNING, ST_WAITING,
-  newProc, procPrototype, type Body, type MonitorEntry, type Receive,
+  newProc, type Body, type MonitorEntry, type Receive,
 } from './process.ts';
 
 
@@ -52,7 +52,6 @@ export class Scheduler implements WaitHost {
   private readonly timedOut = new Fifo<Proc>();
   private readonly timers: ReceiveTimers;
   private readonly side = new SideTables();
-  private readonly procProto = procPrototype(this);
   readonly budget: number;
   private readonly sliceMs: number;
   /** Per target scheduler, the next spawn sequence number this scheduler allocates there. */
@@ -150,7 +149,7 @@ export class Scheduler implements WaitHost {
   /** Creates a local process at `serial`; a null body is filled in when its module has loaded. */
   create(serial: number, body: Body | null, args: unknown[], linkTo: Pid | null): Proc {
     const pid = new Pid(this.index, serial);
-    const p = newProc(this.procProto, pid, body as Body, args, body !== null && isGeneratorFunction(body));
+    const p = newProc(this, pid, body as Body, args, body !== null && isGeneratorFunction(body));
     pid.bindLocal(p);
     if ((p.flags & FLAG_GENERATOR) !== 0) this.startGenerator(p);
     this.procs.set(serial, p);
